@@ -1,0 +1,110 @@
+#pragma once
+
+/// \file table.hpp
+/// Column types and table descriptions: what a TABLE_MAP event (plus its optional metadata, plus the
+/// table cache) says about a table.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace binlogstream {
+
+/// The server's column type codes (enum_field_types in MySQL's include/field_types.h).
+enum class column_type : std::uint8_t
+{
+    decimal = 0,
+    tiny = 1,
+    short_ = 2,
+    long_ = 3,
+    float_ = 4,
+    double_ = 5,
+    null = 6,
+    timestamp = 7,
+    longlong = 8,
+    int24 = 9,
+    date = 10,
+    time = 11,
+    datetime = 12,
+    year = 13,
+    newdate = 14,
+    varchar = 15,
+    bit = 16,
+    timestamp2 = 17,
+    datetime2 = 18,
+    time2 = 19,
+    typed_array = 20,
+    vector = 242,
+    invalid = 243,
+    bool_ = 244,
+    json = 245,
+    newdecimal = 246,
+    enum_ = 247,
+    set = 248,
+    tiny_blob = 249,
+    medium_blob = 250,
+    long_blob = 251,
+    blob = 252,
+    var_string = 253,
+    string = 254,
+    geometry = 255,
+};
+
+/// The name MySQL uses for a type ("LONGLONG", "NEWDECIMAL"...), or "UNKNOWN".
+[[nodiscard]] std::string_view to_string(column_type t) noexcept;
+
+/// One column as the binlog (and the table cache, where the binlog lacks it) describes it.
+struct column_info
+{
+    /// The real type: MYSQL_TYPE_STRING columns whose metadata says ENUM or SET are resolved here.
+    column_type type = column_type::null;
+    /// The type byte exactly as the TABLE_MAP event carries it.
+    column_type wire_type = column_type::null;
+    /// The type's metadata from the TABLE_MAP event as the server defines it per type, widened to 16
+    /// bits: e.g. (precision << 8 | scale) for NEWDECIMAL, length-byte count for BLOB/GEOMETRY/JSON,
+    /// max byte length for VARCHAR, fsp for TIME2/DATETIME2/TIMESTAMP2, the (real_type << 8 | length)
+    /// pair for STRING, (bytes << 8 | bits) for BIT, float width for FLOAT/DOUBLE.
+    std::uint16_t meta = 0;
+    bool nullable = true;
+    /// From SIGNEDNESS optional metadata (numeric columns only); false when unknown.
+    bool is_unsigned = false;
+    /// Collation id of a character column (DEFAULT_CHARSET / COLUMN_CHARSET metadata, or the cache);
+    /// 63 means binary; 0 when unknown.
+    std::uint16_t charset = 0;
+    /// Column name (COLUMN_NAME metadata, i.e. binlog_row_metadata=FULL, or the cache); empty if unknown.
+    std::string name;
+    /// Literals of ENUM and SET columns, in definition order; empty if unknown.
+    std::vector<std::string> enum_values;
+    std::vector<std::string> set_values;
+    /// GEOMETRY subtype (GEOMETRY_TYPE metadata), 0 = GEOMETRY.
+    std::uint32_t geometry_type = 0;
+    /// Whether the column is visible (COLUMN_VISIBILITY, MySQL 8.0.23+); true when unknown.
+    bool visible = true;
+    /// VECTOR dimensionality (MySQL 9), 0 when unknown.
+    std::uint32_t vector_dimensions = 0;
+};
+
+/// A part of the primary key: a column index and, for a prefix index, the prefix length (0 = whole).
+struct key_part
+{
+    std::uint32_t column = 0;
+    std::uint32_t prefix = 0;
+    friend bool operator==(const key_part&, const key_part&) = default;
+};
+
+/// A table as mapped by a TABLE_MAP event.
+struct table_info
+{
+    std::uint64_t table_id = 0;
+    std::string schema;
+    std::string table;
+    std::uint16_t flags = 0;
+    std::vector<column_info> columns;
+    std::vector<key_part> primary_key;
+    /// True when column names came from the binlog itself (binlog_row_metadata=FULL).
+    bool names_from_binlog = false;
+};
+
+} // namespace binlogstream
