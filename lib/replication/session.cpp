@@ -14,7 +14,15 @@ namespace {
 // server rewrites them into BEGIN queries.
 constexpr int mariadb_capability_gtid = 4;
 
-constexpr std::string_view checksum_statement = "SET @master_binlog_checksum = @@global.binlog_checksum";
+// MySQL 8.0.26 renamed the replica's session variables (@source_binlog_checksum,
+// @source_heartbeat_period) and still reads the old names as a fallback; MariaDB reads only the old
+// names. Setting a user variable the server does not read is harmless, so MySQL gets both names in
+// one statement and works with every version.
+constexpr std::string_view mysql_checksum_statement =
+    "SET @source_binlog_checksum = @@global.binlog_checksum, @master_binlog_checksum = "
+    "@@global.binlog_checksum";
+constexpr std::string_view mariadb_checksum_statement =
+    "SET @master_binlog_checksum = @@global.binlog_checksum";
 
 bool contains_mariadb(std::string_view text) noexcept
 {
@@ -153,12 +161,19 @@ action session::start()
             make_error_code(errc::invalid_argument), "report host, user and password are at most 255 bytes"
         );
 
-    setup_.push_back({std::string(checksum_statement), run_query::purpose::setup});
+    setup_.push_back(
+        {std::string(mariadb ? mariadb_checksum_statement : mysql_checksum_statement),
+         run_query::purpose::setup}
+    );
     if (config_.heartbeat_period.count() > 0)
+    {
+        auto ns = std::to_string(config_.heartbeat_period.count());
         setup_.push_back(
-            {"SET @master_heartbeat_period = " + std::to_string(config_.heartbeat_period.count()),
+            {mariadb ? "SET @master_heartbeat_period = " + ns
+                     : "SET @source_heartbeat_period = " + ns + ", @master_heartbeat_period = " + ns,
              run_query::purpose::setup}
         );
+    }
     if (!mariadb && config_.replica_uuid)
     {
         std::error_code ec;

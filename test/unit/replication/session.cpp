@@ -56,6 +56,9 @@ session_config kb_replica(server_kind kind, server_version version, start_positi
     return c;
 }
 
+const std::string mysql_checksum = "SET @source_binlog_checksum = @@global.binlog_checksum, "
+                                   "@master_binlog_checksum = @@global.binlog_checksum";
+
 std::string query_of(const action& a)
 {
     BOOST_REQUIRE(std::holds_alternative<run_query>(a));
@@ -115,8 +118,11 @@ BOOST_AUTO_TEST_CASE(mysql_84_from_current_position)
     config.replica_uuid = "3E11FA47-71CA-11E1-9E33-C80AA9429562";
     session s(config);
 
-    BOOST_TEST(query_of(s.start()) == "SET @master_binlog_checksum = @@global.binlog_checksum");
-    BOOST_TEST(query_of(s.on_query_done({})) == "SET @master_heartbeat_period = 5000000000");
+    BOOST_TEST(query_of(s.start()) == mysql_checksum);
+    BOOST_TEST(
+        query_of(s.on_query_done({})) ==
+        "SET @source_heartbeat_period = 5000000000, @master_heartbeat_period = 5000000000"
+    );
     BOOST_TEST(
         query_of(s.on_query_done({})) == "SET @slave_uuid = '3e11fa47-71ca-11e1-9e33-c80aa9429562', "
                                          "@replica_uuid = '3e11fa47-71ca-11e1-9e33-c80aa9429562'"
@@ -162,7 +168,7 @@ BOOST_AUTO_TEST_CASE(mysql_84_from_current_position)
 BOOST_AUTO_TEST_CASE(mysql_80_current_position_uses_show_master_status)
 {
     session s(kb_replica(server_kind::mysql, {8, 0, 40}, start_at_current{}));
-    BOOST_TEST(query_of(s.start()) == "SET @master_binlog_checksum = @@global.binlog_checksum");
+    BOOST_TEST(query_of(s.start()) == mysql_checksum);
     BOOST_TEST(query_of(s.on_query_done({})) == "SHOW MASTER STATUS");
     auto reg = s.on_current_position("mysql-bin.000001", 4, "");
     BOOST_TEST(std::holds_alternative<send_command>(reg));
@@ -176,7 +182,7 @@ BOOST_AUTO_TEST_CASE(mysql_gtid_start_non_blocking)
     );
     config.blocking = false;
     session s(config);
-    BOOST_TEST(query_of(s.start()) == "SET @master_binlog_checksum = @@global.binlog_checksum");
+    BOOST_TEST(query_of(s.start()) == mysql_checksum);
     auto reg = s.on_query_done({});
     BOOST_REQUIRE(std::holds_alternative<send_command>(reg));
     auto dump = s.on_packet(ok_packet);
