@@ -1,204 +1,130 @@
+// Position tracking (see position_tracker.hpp for the transaction-boundary rules).
+
 #include "replication/position_tracker.hpp"
 
-#include <cctype>
-#include <cstring>
-#include <string_view>
-#include <type_traits>
-
 namespace binlogstream::replication {
-namespace {
 
-// LOG_EVENT_ARTIFICIAL_F: the server made the event up for this dump (the fake ROTATE that starts
-// every dump); it is not in the binlog and has no position of its own.
-constexpr std::uint16_t artificial_flag = 0x20;
+position_tracker::position_tracker(stream_position start)
+    : committed_(std::move(start))
+    , file_(committed_.file.file)
+{}
 
-bool iequals_prefix(std::string_view text, std::string_view word)
+void position_tracker::on_rotate(std::string_view file, std::uint64_t position)
 {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\t'))
-        text.remove_prefix(1);
-    if (text.size() < word.size())
-        return false;
-    for (std::size_t i = 0; i < word.size(); ++i)
-    {
-        char c = text[i];
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
-        if (c != word[i])
-            return false;
-    }
-    return text.size() == word.size() || !std::isalnum(static_cast<unsigned char>(text[word.size()]));
+    file_.assign(file);
+    if (!in_transaction_)
+        committed_.file = file_position{file_, position};
 }
 
-} // namespace
-
-position_tracker::position_tracker(stream_position start) : committed_(std::move(start))
+void position_tracker::start_transaction(const tracked_event& e)
 {
-    file_ = committed_.file.file;
-    next_offset_ = committed_.file.offset;
-    offset_known_ = !file_.empty();
+    in_transaction_ = true;
+    explicit_begin_ = false;
+    delivered_in_transaction_ = 0;
+    pending_gtid_.reset();
+    pending_mariadb_gtid_.reset();
+    // Artificial events (log_pos 0) carry no position; keep the checkpoint's then.
+    if (e.log_pos != 0 && e.event_size <= e.log_pos)
+        transaction_start_ = file_position{file_, e.log_pos - e.event_size};
+    else
+        transaction_start_ = committed_.file;
 }
 
-void position_tracker::advance(const event_header& h, bool in_payload)
+void position_tracker::end_transaction(const tracked_event& e)
 {
-    if (in_payload)
-        return;
-    if (h.log_pos != 0)
-    {
-        next_offset_ = h.log_pos;
-        offset_known_ = true;
-    }
-    else if (offset_known_ && (h.flags & artificial_flag) == 0 && h.type != event_type::format_description)
-    {
-        // MariaDB 11.4+ writes end_log_pos 0 inside transactions: count the bytes ourselves.
-        next_offset_ += h.event_size;
-    }
-}
-
-void position_tracker::begin_transaction()
-{
-    in_txn_ = true;
-    seen_in_txn_ = 0;
-    delivered_in_txn_ = 0;
-}
-
-void position_tracker::commit()
-{
-    if (pending_gtid_)
-    {
-        if (!committed_.gtids)
-            committed_.gtids.emplace();
+    if (e.log_pos != 0)
+        committed_.file = file_position{file_, e.log_pos};
+    if (pending_gtid_ && committed_.gtids)
         committed_.gtids->insert(*pending_gtid_);
-    }
-    if (pending_mariadb_gtid_)
-    {
-        if (!committed_.mariadb_gtids)
-            committed_.mariadb_gtids.emplace();
+    if (pending_mariadb_gtid_ && committed_.mariadb_gtids)
         committed_.mariadb_gtids->update(*pending_mariadb_gtid_);
-    }
+    in_transaction_ = false;
+    explicit_begin_ = false;
+    delivered_in_transaction_ = 0;
     pending_gtid_.reset();
     pending_mariadb_gtid_.reset();
-    in_txn_ = false;
-    saw_begin_ = false;
-    seen_in_txn_ = 0;
-    delivered_in_txn_ = 0;
-    committed_.file = {file_, next_offset_};
 }
 
-void position_tracker::on_reconnect() noexcept
+bool position_tracker::on_event(const tracked_event& e)
 {
-    // The dump restarts at committed(): the interrupted transaction comes again from its first
-    // event; what the user already has of it is skipped.
-    skip_ = in_txn_ ? seen_in_txn_ : 0;
-    in_txn_ = false;
-    saw_begin_ = false;
-    pending_gtid_.reset();
-    pending_mariadb_gtid_.reset();
-    seen_in_txn_ = 0;
-    delivered_in_txn_ = 0;
-    file_ = committed_.file.file;
-    next_offset_ = committed_.file.offset;
-    offset_known_ = !file_.empty();
-}
-
-bool position_tracker::on_event(const event& ev, bool in_payload)
-{
-    const event_header& h = header_of(ev);
-
-    if (const auto* rotate = std::get_if<rotate_event>(&ev))
+    switch (e.role)
     {
-        // A ROTATE (real at a file's end, or the artificial one at the start of a dump) names the
-        // file and offset of the next event.
-        file_ = rotate->next_file;
-        next_offset_ = rotate->position;
-        offset_known_ = true;
-        if (!in_txn_)
-            committed_.file = {file_, next_offset_};
-        return true;
+        case event_role::heartbeat:
+            return true;
+        case event_role::other:
+            if (in_transaction_)
+                break; // part of the transaction (counted below)
+            if (e.log_pos != 0)
+                committed_.file = file_position{file_, e.log_pos};
+            return true;
+        default:
+            break;
     }
-    if (h.type == event_type::heartbeat || h.type == event_type::heartbeat_v2)
-        return true;
 
-    advance(h, in_payload);
-
-    bool begins = false;
-    bool ends = false;
-    std::visit(
-        [&](const auto& e) {
-            using T = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<T, gtid_event> || std::is_same_v<T, anonymous_gtid_event>)
-            {
-                begins = true;
-                if constexpr (std::is_same_v<T, gtid_event>)
-                {
-                    gtid g;
-                    std::memcpy(g.source.bytes.data(), e.sid.data(), 16);
-                    g.tag = e.tag;
-                    g.gno = static_cast<std::uint64_t>(e.gno);
-                    pending_gtid_ = g;
-                }
-            }
-            else if constexpr (std::is_same_v<T, mariadb_gtid_event>)
-            {
-                begins = true;
-                pending_mariadb_gtid_ = mariadb_gtid{e.domain_id, e.header.server_id, e.seq_no};
-            }
-            else if constexpr (std::is_same_v<T, xid_event>)
-            {
-                ends = true;
-            }
-            else if constexpr (std::is_same_v<T, query_event>)
-            {
-                if (iequals_prefix(e.query, "BEGIN") || iequals_prefix(e.query, "XA START"))
-                {
-                    if (!in_txn_)
-                        begins = true;
-                    saw_begin_ = true;
-                }
-                else if (
-                    iequals_prefix(e.query, "COMMIT") || iequals_prefix(e.query, "ROLLBACK") ||
-                    iequals_prefix(e.query, "XA END") || iequals_prefix(e.query, "XA PREPARE") ||
-                    iequals_prefix(e.query, "XA COMMIT") || iequals_prefix(e.query, "XA ROLLBACK")
-                )
-                {
-                    ends = !iequals_prefix(e.query, "XA END");
-                }
-                else if (!saw_begin_)
-                {
-                    // A statement outside BEGIN (DDL, or after a standalone GTID) is its own transaction.
-                    if (!in_txn_)
-                        begins = true;
-                    ends = true;
-                }
-            }
-            else if constexpr (std::is_same_v<T, xa_prepare_event>)
-            {
-                ends = true;
-            }
-        },
-        ev
-    );
-
-    if (begins && !in_txn_)
-        begin_transaction();
+    const bool opens = e.role == event_role::mysql_gtid || e.role == event_role::anonymous_gtid ||
+                       e.role == event_role::mariadb_gtid;
+    if (!in_transaction_ || opens)
+        start_transaction(e);
 
     bool deliver = true;
-    if (in_txn_)
+    if (skip_remaining_ > 0)
     {
-        ++seen_in_txn_;
-        if (skip_ > 0)
-        {
-            --skip_;
-            deliver = false;
-            // What was delivered before the reconnect counts as delivered now.
-            ++delivered_in_txn_;
-        }
+        --skip_remaining_;
+        deliver = false;
     }
+    ++delivered_in_transaction_;
 
-    if (ends && in_txn_)
-        commit();
-    else if (!in_txn_ && !in_payload)
-        committed_.file = {file_, next_offset_};
+    switch (e.role)
+    {
+        case event_role::mysql_gtid:
+            pending_gtid_ = e.mysql;
+            break;
+        case event_role::anonymous_gtid:
+            break;
+        case event_role::mariadb_gtid:
+            pending_mariadb_gtid_ = e.mariadb;
+            explicit_begin_ = !e.mariadb_standalone;
+            break;
+        case event_role::begin:
+            explicit_begin_ = true;
+            break;
+        case event_role::statement:
+            if (!explicit_begin_)
+                end_transaction(e);
+            break;
+        case event_role::commit:
+            end_transaction(e);
+            break;
+        case event_role::data:
+        case event_role::other:
+        case event_role::heartbeat:
+            break;
+    }
     return deliver;
+}
+
+position_tracker::restart_point position_tracker::reconnect()
+{
+    restart_point r;
+    r.skip_events = in_transaction_ ? delivered_in_transaction_ : 0;
+    if (committed_.gtids)
+        r.start = *committed_.gtids;
+    else if (committed_.mariadb_gtids)
+        r.start = *committed_.mariadb_gtids;
+    else if (in_transaction_)
+        r.start = transaction_start_;
+    else
+        r.start = committed_.file;
+    // The interrupted transaction will be replayed from its first event: forget it, and drop the
+    // events the user already has (on top of any drop still pending from an earlier reconnect).
+    skip_remaining_ += r.skip_events;
+    r.skip_events = skip_remaining_;
+    in_transaction_ = false;
+    explicit_begin_ = false;
+    delivered_in_transaction_ = 0;
+    pending_gtid_.reset();
+    pending_mariadb_gtid_.reset();
+    return r;
 }
 
 } // namespace binlogstream::replication

@@ -1,0 +1,84 @@
+#pragma once
+
+// The text protocol's answer to COM_QUERY as a sans-IO parser: an OK or ERR packet, or a column
+// count, that many ColumnDefinition41 packets, an EOF (absent under CLIENT_DEPRECATE_EOF), rows of
+// length-encoded strings or 0xfb for NULL, and a closing EOF (or OK with a 0xfe header). Reference:
+// MySQL source documentation "Text Resultset", "Column Definition", "Text Resultset Row".
+
+#include <binlogstream/error.hpp>
+
+#include <codec/byte_reader.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace binlogstream::wire {
+
+using codec::bytes_view;
+
+struct column_definition
+{
+    std::string schema;
+    std::string table;
+    std::string name;
+    std::string org_name;
+    std::uint16_t charset = 0;
+    std::uint32_t length = 0;
+    std::uint8_t type = 0;
+    std::uint16_t flags = 0;
+    std::uint8_t decimals = 0;
+};
+
+/// Parses a ColumnDefinition41 payload.
+[[nodiscard]] std::error_code parse_column_definition(bytes_view payload, column_definition& out);
+
+struct text_result
+{
+    std::vector<column_definition> columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    std::uint64_t affected_rows = 0;
+    std::uint64_t last_insert_id = 0;
+    std::uint16_t warnings = 0;
+    std::uint16_t status = 0;
+    std::string info;
+};
+
+/// Parses a text row with `columns` cells into `out`.
+[[nodiscard]] std::error_code
+parse_text_row(bytes_view payload, std::size_t columns, std::vector<std::optional<std::string>>& out);
+
+/// Feed it every packet after COM_QUERY until `done`.
+class text_resultset_parser
+{
+public:
+    text_resultset_parser(text_result& out, bool deprecate_eof) noexcept
+        : out_(out)
+        , deprecate_eof_(deprecate_eof)
+    {}
+
+    /// Feeds one packet; `done` is set once the result is complete. An ERR packet gives a server
+    /// error with `diag` filled, anything out of place `unexpected_packet` or a decoding error.
+    [[nodiscard]] std::error_code on_packet(bytes_view packet, bool& done, diagnostics& diag);
+
+private:
+    enum class state
+    {
+        first,
+        columns,
+        columns_eof,
+        rows,
+        done,
+    };
+
+    std::error_code finish_with_ok(bytes_view packet);
+
+    text_result& out_;
+    bool deprecate_eof_;
+    state state_ = state::first;
+    std::uint64_t column_count_ = 0;
+};
+
+} // namespace binlogstream::wire
