@@ -61,7 +61,10 @@ public:
     }
 
     /// Whether an event of this alternative has a handler.
-    [[nodiscard]] bool handles(const event& ev) const noexcept { return static_cast<bool>(handlers_[ev.index()]); }
+    [[nodiscard]] bool handles(const event& ev) const noexcept
+    {
+        return static_cast<bool>(handlers_[ev.index()]);
+    }
 
     /// Reads `stream` until its end, calling the handlers.
     asio::awaitable<void> run(binlog_stream& stream)

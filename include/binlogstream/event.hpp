@@ -10,6 +10,7 @@
 
 #include <binlogstream/event_header.hpp>
 #include <binlogstream/rows.hpp>
+#include <binlogstream/position.hpp>
 #include <binlogstream/table.hpp>
 
 #include <array>
@@ -394,21 +395,13 @@ struct mariadb_gtid_event
     [[nodiscard]] std::string to_string() const;
 };
 
-/// One MariaDB GTID.
-struct mariadb_gtid
-{
-    std::uint32_t domain_id = 0;
-    std::uint32_t server_id = 0;
-    std::uint64_t seq_no = 0;
-    friend bool operator==(const mariadb_gtid&, const mariadb_gtid&) = default;
-};
-
 /// MariaDB GTID_LIST_EVENT (163).
 struct mariadb_gtid_list_event
 {
     event_header header;
     /// The top 4 bits of the count field.
     std::uint8_t flags = 0;
+    /// The GTIDs (`mariadb_gtid` from position.hpp).
     std::vector<mariadb_gtid> gtids;
     /// "0-1-100,1-2-5".
     [[nodiscard]] std::string to_string() const;

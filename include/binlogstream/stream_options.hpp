@@ -43,7 +43,10 @@ public:
     }
     void insert(event_type t) { bits_.set(static_cast<std::uint8_t>(t)); }
     void erase(event_type t) { bits_.reset(static_cast<std::uint8_t>(t)); }
-    [[nodiscard]] bool contains(event_type t) const noexcept { return bits_.test(static_cast<std::uint8_t>(t)); }
+    [[nodiscard]] bool contains(event_type t) const noexcept
+    {
+        return bits_.test(static_cast<std::uint8_t>(t));
+    }
     /// `all()` minus the given types.
     [[nodiscard]] static event_type_set all_except(std::initializer_list<event_type> types)
     {
@@ -89,12 +92,6 @@ struct replica_report
     std::uint16_t port = 0;
 };
 
-/// Text that is not valid in its declared charset (ignore_decode_errors).
-enum class text_errors
-{
-    strict,  ///< conversion to UTF-8 fails with `errc::invalid_text`
-    replace, ///< invalid sequences become U+FFFD
-};
 
 /// Severity of a log line.
 enum class log_level

@@ -56,7 +56,9 @@ name_filter::name_filter(const stream_options& opts)
 bool name_filter::accepts(std::string_view schema, std::string_view table) const noexcept
 {
     auto schema_in = [&](const std::vector<std::string>& list) {
-        return std::any_of(list.begin(), list.end(), [&](const std::string& p) { return glob_match(p, schema); });
+        return std::any_of(list.begin(), list.end(), [&](const std::string& p) {
+            return glob_match(p, schema);
+        });
     };
     auto table_in = [&](const std::vector<table_name>& list) {
         return std::any_of(list.begin(), list.end(), [&](const table_name& n) {

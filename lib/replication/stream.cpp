@@ -7,9 +7,10 @@
 #include <binlogstream/stream.hpp>
 
 #include "codec/event_decoder.hpp"
+#include "codec/payload.hpp"
 #include "replication/filters.hpp"
 #include "replication/position_tracker.hpp"
-#include "replication/setup.hpp"
+#include "replication/session.hpp"
 #include "wire/replication_commands.hpp"
 
 #include <asio/co_spawn.hpp>
@@ -18,7 +19,10 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include <cctype>
+#include <cstring>
 #include <deque>
+#include <optional>
 #include <random>
 
 namespace binlogstream {
@@ -36,15 +40,14 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         , channel(executor, opts.queue_depth)
         , filter(opts)
         , backoff(executor)
-    {
-    }
+    {}
 
     asio::any_io_executor ex;
     connection_options conn_opts;
     stream_options opts;
     channel_type channel;
     std::unique_ptr<connection> conn;
-    replication::position_tracker tracker;
+    std::optional<replication::position_tracker> tracker; // from the first dump on
     replication::name_filter filter;
     diagnostics diag;
     asio::steady_timer backoff;
@@ -83,7 +86,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
 
     void note_commit()
     {
-        const auto& c = tracker.committed();
+        const auto& c = tracker->committed();
         if (c.file == last_committed.file && c.gtids == last_committed.gtids &&
             c.mariadb_gtids == last_committed.mariadb_gtids)
             return;
@@ -113,15 +116,72 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             case event_type::rotate:
             case event_type::table_map:
             case event_type::query:
-            case event_type::xid:
             case event_type::gtid:
             case event_type::gtid_tagged:
-            case event_type::anonymous_gtid:
-            case event_type::xa_prepare:
             case event_type::mariadb_gtid:
             case event_type::mariadb_query_compressed:
+            case event_type::transaction_payload:
                 return true;
-            default: return false;
+            default:
+                return false;
+        }
+    }
+
+    // The role of an event in a transaction, for the position tracker.
+    static replication::event_role role_of(const event& ev)
+    {
+        using replication::event_role;
+        const auto t = header_of(ev).type;
+        switch (t)
+        {
+            case event_type::heartbeat:
+            case event_type::heartbeat_v2:
+                return event_role::heartbeat;
+            case event_type::gtid:
+            case event_type::gtid_tagged:
+                return event_role::mysql_gtid;
+            case event_type::anonymous_gtid:
+                return event_role::anonymous_gtid;
+            case event_type::mariadb_gtid:
+                return event_role::mariadb_gtid;
+            case event_type::xid:
+            case event_type::xa_prepare:
+                return event_role::commit;
+            case event_type::query:
+            case event_type::mariadb_query_compressed:
+            {
+                const auto* q = std::get_if<query_event>(&ev);
+                if (!q)
+                    return event_role::statement;
+                auto starts = [&](std::string_view word) {
+                    std::string_view text = q->query;
+                    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+                        text.remove_prefix(1);
+                    if (text.size() < word.size())
+                        return false;
+                    for (std::size_t i = 0; i < word.size(); ++i)
+                        if (std::toupper(static_cast<unsigned char>(text[i])) != word[i])
+                            return false;
+                    return text.size() == word.size() ||
+                           !std::isalnum(static_cast<unsigned char>(text[word.size()]));
+                };
+                if (starts("BEGIN"))
+                    return event_role::begin;
+                if (starts("COMMIT") || starts("ROLLBACK"))
+                    return event_role::commit;
+                return event_role::statement;
+            }
+            case event_type::format_description:
+            case event_type::rotate:
+            case event_type::stop:
+            case event_type::previous_gtids:
+            case event_type::mariadb_gtid_list:
+            case event_type::mariadb_binlog_checkpoint:
+            case event_type::mariadb_start_encryption:
+            case event_type::incident:
+                return event_role::other;
+            default:
+                return event_role::data;
         }
     }
 
@@ -156,13 +216,89 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     {
         if (!opts.stop_at)
             return false;
-        auto cur = tracker.current();
-        return cur.file > opts.stop_at->file ||
-               (cur.file == opts.stop_at->file && cur.offset >= opts.stop_at->offset);
+        return file_ > opts.stop_at->file ||
+               (file_ == opts.stop_at->file && next_offset_ >= opts.stop_at->offset);
     }
 
-    // One event's bytes (without the OK byte) -> state updates, filters, delivery.
-    // Returns end_of_stream when stop_at is reached.
+    // Feeds the tracker and, unless filtered or already delivered before a reconnect, the consumer.
+    asio::awaitable<std::error_code> process(event ev, bool in_payload, std::uint64_t payload_end)
+    {
+        const auto& h = header_of(ev);
+        if (const auto* r = std::get_if<rotate_event>(&ev))
+        {
+            // The real ROTATE at a file's end and the artificial one that starts every dump both
+            // name the next file and offset. A real one with a timestamp follows a server restart,
+            // after which table ids mean other tables.
+            if (r->header.timestamp != 0 && (r->header.flags & artificial_flag) == 0)
+                tables.clear();
+            file_ = r->next_file;
+            next_offset_ = r->position;
+            tracker->on_rotate(file_, next_offset_);
+        }
+        else if (!in_payload)
+        {
+            // MariaDB 11.4+ writes end_log_pos 0 inside transactions: count event sizes instead.
+            if (h.log_pos != 0)
+                next_offset_ = h.log_pos;
+            else if ((h.flags & artificial_flag) == 0 && h.type != event_type::format_description && h.type != event_type::heartbeat && h.type != event_type::heartbeat_v2)
+                next_offset_ += h.event_size;
+        }
+
+        bool fresh = true;
+        if (!std::holds_alternative<rotate_event>(ev))
+        {
+            replication::tracked_event t;
+            t.role = role_of(ev);
+            t.log_pos = static_cast<std::uint32_t>(in_payload ? payload_end : next_offset_);
+            t.event_size = in_payload ? 0 : h.event_size;
+            if (h.log_pos == 0 && !in_payload && (h.flags & artificial_flag) != 0)
+                t.log_pos = 0;
+            if (const auto* g = std::get_if<gtid_event>(&ev);
+                g && t.role == replication::event_role::mysql_gtid)
+            {
+                gtid id;
+                std::memcpy(id.source.bytes.data(), g->sid.data(), 16);
+                id.tag = g->tag;
+                id.gno = static_cast<std::uint64_t>(g->gno);
+                t.mysql = id;
+            }
+            if (const auto* g = std::get_if<mariadb_gtid_event>(&ev))
+            {
+                t.mariadb = mariadb_gtid{g->domain_id, g->header.server_id, g->seq_no};
+                t.mariadb_standalone = (g->flags & 1) != 0;
+            }
+            fresh = tracker->on_event(t);
+        }
+        if (fresh && passes_filters(ev))
+        {
+            if (auto ec = co_await deliver(std::move(ev)))
+                co_return ec;
+        }
+        note_commit();
+        co_return reached_stop() && !tracker->in_transaction() ? make_error_code(errc::end_of_stream)
+                                                               : std::error_code{};
+    }
+
+    std::error_code decode(std::span<const std::byte> bytes, bool in_payload, event& out)
+    {
+        codec::decode_context ctx;
+        ctx.fde = fde ? &*fde : &codec::default_format_description();
+        ctx.tables = &tables;
+        ctx.verify_checksum = opts.verify_checksum && !in_payload;
+        ctx.in_payload = in_payload;
+        if (auto ec = codec::decode_event(event_buffer::copy_of(bytes), ctx, out))
+        {
+            diag.set_client("decoding an event before " + file_ + ":" + std::to_string(next_offset_));
+            return ec;
+        }
+        if (auto* f = std::get_if<format_description_event>(&out))
+            fde = *f;
+        else if (auto* tm = std::get_if<table_map_event>(&out); tm && tm->table)
+            tables[tm->table_id] = tm->table;
+        return {};
+    }
+
+    // One event's bytes (without the OK byte): header filter, decode, payload expansion, process.
     asio::awaitable<std::error_code> on_event_bytes(std::span<const std::byte> bytes)
     {
         event_header h;
@@ -170,57 +306,45 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             co_return ec;
         if (!opts.events.contains(h.type) && !needed_for_state(h.type))
         {
-            // Filtered on the header: not decoded. The tracker still needs its size and position.
+            // Filtered on the header: not decoded. The tracker still sees its place in the stream.
             unknown_event skipped;
             skipped.header = h;
-            event ev{std::move(skipped)};
-            (void)tracker.on_event(ev);
-            note_commit();
-            co_return reached_stop() ? make_error_code(errc::end_of_stream) : std::error_code{};
+            co_return co_await process(event{std::move(skipped)}, false, 0);
         }
-
-        codec::decode_context ctx;
-        ctx.fde = fde ? &*fde : &codec::default_format_description();
-        ctx.tables = &tables;
-        ctx.verify_checksum = opts.verify_checksum;
         event ev;
-        if (auto ec = codec::decode_event(event_buffer::copy_of(bytes), ctx, ev))
+        if (auto ec = decode(bytes, false, ev))
+            co_return ec;
+        if (auto* p = std::get_if<transaction_payload_event>(&ev))
         {
-            diag.set_client(
-                "decoding " + std::to_string(static_cast<int>(h.type)) + " event at " +
-                tracker.current().to_string()
-            );
+            // The inner events come right after the payload event, exactly as if they were inline.
+            if (auto ec = payload.open(*p, true))
+                co_return ec;
+            auto payload_end = next_offset_after(h);
+            if (auto ec = co_await process(std::move(ev), false, 0))
+                co_return ec;
+            event_buffer inner;
+            std::error_code ec;
+            while (payload.next(inner, ec))
+            {
+                event iev;
+                if (auto dec = decode(inner.bytes(), true, iev))
+                    co_return dec;
+                if (auto pec = co_await process(std::move(iev), true, payload_end))
+                    co_return pec;
+            }
             co_return ec;
         }
-
-        if (auto* f = std::get_if<format_description_event>(&ev))
-            fde = *f;
-        else if (auto* tm = std::get_if<table_map_event>(&ev))
-        {
-            if (tm->table)
-                tables[tm->table_id] = tm->table;
-        }
-        else if (auto* r = std::get_if<rotate_event>(&ev))
-        {
-            // A real ROTATE written at a server restart invalidates table ids.
-            if (r->header.timestamp != 0 && (r->header.flags & 0x20) == 0)
-                tables.clear();
-        }
-
-        bool fresh = tracker.on_event(ev);
-        bool wanted = fresh && passes_filters(ev);
-        if (wanted)
-        {
-            tracker.on_delivered();
-            if (auto ec = co_await deliver(std::move(ev)))
-                co_return ec;
-        }
-        note_commit();
-        co_return reached_stop() ? make_error_code(errc::end_of_stream) : std::error_code{};
+        co_return co_await process(std::move(ev), false, 0);
     }
 
-    // One connection's life: connect, set up, dump, read until an error or the end.
-    asio::awaitable<std::error_code> run_once()
+    std::uint64_t next_offset_after(const event_header& h) const
+    {
+        return h.log_pos != 0 ? h.log_pos : next_offset_ + h.event_size;
+    }
+
+    // One connection's life, driven by the sans-IO session: connect, set up, register, dump, read
+    // until an error or the end.
+    asio::awaitable<std::error_code> run_once(start_position start)
     {
         conn = std::make_unique<connection>(ex);
         diag.clear();
@@ -229,135 +353,97 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             co_return ec;
         const auto& info = conn->server_info();
         auto flavor = opts.flavor == server_flavor::detect ? info.flavor : opts.flavor;
-        bool mariadb = flavor == server_flavor::mariadb;
 
-        auto query = [&](std::string sql) -> asio::awaitable<std::pair<std::error_code, resultset>> {
-            resultset rs;
-            auto [qec] = co_await conn->async_query(sql, rs, diag, as_tuple_awaitable);
-            co_return std::pair{qec, std::move(rs)};
-        };
-
-        // Where to start: the first time from the options, after that from the tracker.
-        start_position start = started_once_ ? tracker.committed().resume() : opts.start;
-        if (std::holds_alternative<start_at_current>(start))
-        {
-            auto [qec, rs] = co_await query(replication::binlog_status_query(info.version, mariadb));
-            if (qec)
-                co_return qec;
-            if (rs.rows.empty() || rs.rows[0].size() < 2 || !rs.rows[0][0] || !rs.rows[0][1])
-            {
-                diag.set_client("the binary log is off on the server (no binlog status)");
-                co_return make_error_code(errc::invalid_argument);
-            }
-            start = file_position{*rs.rows[0][0], std::stoull(*rs.rows[0][1])};
-        }
-        if (!started_once_)
-        {
-            stream_position initial;
-            if (auto* fp = std::get_if<file_position>(&start))
-                initial.file = *fp;
-            else if (auto* gs = std::get_if<gtid_set>(&start))
-                initial.gtids = *gs;
-            else if (auto* ml = std::get_if<mariadb_gtid_list>(&start))
-                initial.mariadb_gtids = *ml;
-            tracker = replication::position_tracker(initial);
-            last_committed = initial;
-            handed_out = initial;
-        }
-
-        for (const auto& sql : replication::session_setup(opts, mariadb, start))
-        {
-            auto [qec, rs] = co_await query(sql);
-            if (qec)
-                co_return qec;
-        }
-
-        std::vector<std::byte> command;
+        replication::session_config cfg;
+        cfg.kind = flavor == server_flavor::mariadb ? replication::server_kind::mariadb
+                                                    : replication::server_kind::mysql;
+        cfg.version = replication::parse_server_version(info.version);
+        cfg.server_id = opts.server_id;
+        cfg.start = std::move(start);
+        cfg.blocking = opts.blocking;
+        cfg.heartbeat_period = opts.heartbeat;
+        if (!opts.replica_uuid.empty())
+            cfg.replica_uuid = opts.replica_uuid;
         if (opts.report_as)
         {
-            wire::register_replica_command reg;
-            reg.server_id = opts.server_id;
-            reg.host = opts.report_as->host;
-            reg.user = opts.report_as->user;
-            reg.password = opts.report_as->password;
-            reg.port = opts.report_as->port;
-            if (auto sec = wire::serialize(reg, command))
-                co_return sec;
-            auto [wec] = co_await conn->async_write_command(command, as_tuple_awaitable);
-            if (wec)
-                co_return wec;
-            std::vector<std::byte> reply;
-            auto [rec] = co_await conn->async_read_packet(reply, as_tuple_awaitable);
-            if (rec)
-                co_return rec;
-            if (!reply.empty() && reply[0] == std::byte{0xff})
-                co_return make_error_code(errc::unexpected_packet);
+            cfg.report_host = opts.report_as->host;
+            cfg.report_user = opts.report_as->user;
+            cfg.report_password = opts.report_as->password;
+            cfg.report_port = opts.report_as->port;
         }
+        cfg.mariadb_annotate_rows = opts.annotate_rows;
+        replication::session session(std::move(cfg));
 
-        std::uint16_t flags = opts.blocking ? 0 : wire::non_block;
-        if (mariadb && opts.annotate_rows)
-            flags |= wire::mariadb_send_annotate_rows;
-        command.clear();
-        std::vector<std::byte> gtid_data;
-        if (auto* gs = std::get_if<gtid_set>(&start))
-        {
-            gtid_data = gs->encode();
-            wire::binlog_dump_gtid_command dump;
-            dump.flags = flags | wire::through_gtid;
-            dump.server_id = opts.server_id;
-            dump.gtid_data = gtid_data;
-            if (auto sec = wire::serialize(dump, command))
-                co_return sec;
-        }
-        else
-        {
-            wire::binlog_dump_command dump;
-            dump.flags = flags;
-            dump.server_id = opts.server_id;
-            if (auto* fp = std::get_if<file_position>(&start))
-            {
-                dump.file = fp->file;
-                dump.position = static_cast<std::uint32_t>(fp->offset);
-            }
-            if (auto sec = wire::serialize(dump, command))
-                co_return sec;
-        }
-        auto [wec] = co_await conn->async_write_command(command, as_tuple_awaitable);
-        if (wec)
-            co_return wec;
-        started_once_ = true;
-
-        auto deadline = opts.heartbeat.count() > 0 ? 2 * opts.heartbeat + opts.heartbeat_margin
-                                                   : conn_opts.read_timeout;
+        auto deadline =
+            opts.heartbeat.count() > 0 ? 2 * opts.heartbeat + opts.heartbeat_margin : conn_opts.read_timeout;
         std::vector<std::byte> packet;
-        for (bool first = true;; first = false)
+        auto action = session.start();
+        for (;;)
         {
-            auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
-            if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
-                co_return make_error_code(errc::heartbeat_timeout);
-            if (rec)
-                co_return rec;
-            if (packet.empty())
-                co_return make_error_code(errc::malformed_packet);
-            auto kind = std::to_integer<std::uint8_t>(packet[0]);
-            if (kind == 0x00)
+            if (auto* q = std::get_if<replication::run_query>(&action))
             {
-                if (first)
-                    reconnect_attempts_ = 0; // streaming again
-                auto eec = co_await on_event_bytes(std::span<const std::byte>(packet).subspan(1));
-                if (eec)
+                resultset rs;
+                auto [qec] = co_await conn->async_query(q->sql, rs, diag, as_tuple_awaitable);
+                if (q->kind == replication::run_query::purpose::current_position)
+                {
+                    if (qec)
+                        co_return qec;
+                    std::string file, gtids;
+                    std::uint64_t pos = 0;
+                    if (!rs.rows.empty() && rs.rows[0].size() >= 2 && rs.rows[0][0] && rs.rows[0][1])
+                    {
+                        file = *rs.rows[0][0];
+                        pos = std::strtoull(rs.rows[0][1]->c_str(), nullptr, 10);
+                        if (rs.rows[0].size() >= 5 && rs.rows[0][4])
+                            gtids = *rs.rows[0][4];
+                    }
+                    action = session.on_current_position(file, pos, gtids);
+                }
+                else
+                    action = session.on_query_done(qec, diag);
+            }
+            else if (auto* c = std::get_if<replication::send_command>(&action))
+            {
+                auto [wec] = co_await conn->async_write_command(c->payload, as_tuple_awaitable);
+                if (wec)
+                    co_return wec;
+                if (session.current_state() == replication::session::state::streaming && !tracker)
+                {
+                    // The dump is on its way: from here the tracker follows the stream.
+                    tracker.emplace(session.initial_position());
+                    last_committed = session.initial_position();
+                    handed_out = last_committed;
+                    file_ = last_committed.file.file;
+                    next_offset_ = last_committed.file.offset;
+                }
+                auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
+                if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
+                    co_return make_error_code(errc::heartbeat_timeout);
+                if (rec)
+                    co_return rec;
+                action = session.on_packet(packet);
+            }
+            else if (auto* d = std::get_if<replication::deliver_event>(&action))
+            {
+                reconnect_attempts_ = 0; // streaming again
+                if (auto eec = co_await on_event_bytes(d->event))
                     co_return eec;
-                continue;
+                auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
+                if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
+                    co_return make_error_code(errc::heartbeat_timeout);
+                if (rec)
+                    co_return rec;
+                action = session.on_packet(packet);
             }
-            if (kind == 0xfe && packet.size() < 9)
-                co_return make_error_code(errc::end_of_stream); // non-blocking end
-            if (kind == 0xff)
+            else if (std::holds_alternative<replication::stream_end>(action))
+                co_return make_error_code(errc::end_of_stream);
+            else
             {
-                std::error_code sec;
-                replication::parse_dump_error(packet, sec, diag);
-                co_return sec;
+                auto& err = std::get<replication::session_error>(action);
+                if (!err.diag.empty())
+                    diag = err.diag;
+                co_return err.ec;
             }
-            co_return make_error_code(errc::unexpected_packet);
         }
     }
 
@@ -376,20 +462,24 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     asio::awaitable<void> run()
     {
         auto self = shared_from_this(); // keeps the state alive while the reader runs
+        start_position next_start = opts.start;
         for (;;)
         {
-            auto ec = co_await run_once();
+            auto ec = co_await run_once(next_start);
             if (conn)
                 conn->close();
             if (closed)
                 co_return;
-            bool retry = ec != errc::end_of_stream && opts.reconnect.enabled && is_retryable(ec) &&
-                         (opts.reconnect.max_attempts == 0 || reconnect_attempts_ < opts.reconnect.max_attempts);
-            if (!retry || !started_once_)
+            bool retry =
+                ec != errc::end_of_stream && opts.reconnect.enabled && is_retryable(ec) &&
+                (opts.reconnect.max_attempts == 0 || reconnect_attempts_ < opts.reconnect.max_attempts);
+            if (!retry || !tracker)
             {
                 if (ec && ec != errc::end_of_stream && is_retryable(ec) && opts.reconnect.enabled &&
                     opts.reconnect.max_attempts != 0 && reconnect_attempts_ >= opts.reconnect.max_attempts)
-                    diag.set_client("gave up after " + std::to_string(reconnect_attempts_) + " reconnect attempts");
+                    diag.set_client(
+                        "gave up after " + std::to_string(reconnect_attempts_) + " reconnect attempts"
+                    );
                 // The end and errors travel in-band: Asio 1.22's channel close() drops buffered events.
                 co_await channel.async_send(ec, event{}, as_tuple_awaitable);
                 co_return;
@@ -397,30 +487,42 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             ++reconnect_attempts_;
             log(log_level::warning, "stream: connection lost (" + ec.message() + "), reconnecting");
             backoff.expires_after(next_backoff());
-            auto [tec] = co_await backoff.async_wait(as_tuple_awaitable);
+            (void)co_await backoff.async_wait(as_tuple_awaitable); // cancelled by close()
             if (closed)
                 co_return;
-            tracker.on_reconnect();
+            auto restart = tracker->reconnect();
+            next_start = restart.start;
+            payload.close();
             fde.reset();
             ++reconnects;
             if (opts.on_reconnect)
-                opts.on_reconnect(tracker.committed());
+                opts.on_reconnect(tracker->committed());
         }
     }
 
-    bool started_once_ = false;
     std::uint32_t reconnect_attempts_ = 0;
+    // Where the stream is: the file and the offset of the next event (counted where log_pos is 0).
+    std::string file_;
+    std::uint64_t next_offset_ = 4;
+    // LOG_EVENT_ARTIFICIAL_F: made up by the server for this dump (the fake ROTATE at its start).
+    static constexpr std::uint16_t artificial_flag = 0x20;
+    codec::payload_reader payload;
     std::minstd_rand rng_{std::random_device{}()};
 };
 
 binlog_stream::binlog_stream(asio::any_io_executor ex, connection_options conn, stream_options opts)
     : state_(std::make_shared<state>(ex, std::move(conn), std::move(opts)))
+{}
+
+binlog_stream::~binlog_stream()
 {
+    close();
 }
 
-binlog_stream::~binlog_stream() { close(); }
-
-asio::any_io_executor binlog_stream::get_executor() const noexcept { return state_->ex; }
+asio::any_io_executor binlog_stream::get_executor() const noexcept
+{
+    return state_->ex;
+}
 
 binlog_stream::channel_type& binlog_stream::channel()
 {
@@ -445,11 +547,20 @@ asio::awaitable<event> binlog_stream::next()
     co_return std::move(ev);
 }
 
-stream_position binlog_stream::position() const { return state_->handed_out; }
+stream_position binlog_stream::position() const
+{
+    return state_->handed_out;
+}
 
-const diagnostics& binlog_stream::last_diagnostics() const noexcept { return state_->diag; }
+const diagnostics& binlog_stream::last_diagnostics() const noexcept
+{
+    return state_->diag;
+}
 
-std::uint64_t binlog_stream::reconnect_count() const noexcept { return state_->reconnects; }
+std::uint64_t binlog_stream::reconnect_count() const noexcept
+{
+    return state_->reconnects;
+}
 
 void binlog_stream::close() noexcept
 {

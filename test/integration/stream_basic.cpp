@@ -57,8 +57,13 @@ collected collect(bls::stream_options opts, const std::string& schema, const std
                                 : e.kind == bls::rows_kind::update ? "update"
                                                                    : "delete"
                             );
-                            out.before.push_back(r.before.exists() ? bt::image_json(r.before) : decltype(out.before)::value_type{});
-                            out.after.push_back(r.after.exists() ? bt::image_json(r.after) : decltype(out.after)::value_type{});
+                            out.before.push_back(
+                                r.before.exists() ? bt::image_json(r.before)
+                                                  : decltype(out.before)::value_type{}
+                            );
+                            out.after.push_back(
+                                r.after.exists() ? bt::image_json(r.after) : decltype(out.after)::value_type{}
+                            );
                         }
                     }
                 },
@@ -85,28 +90,36 @@ BOOST_AUTO_TEST_SUITE(stream_basic)
 
 BOOST_AUTO_TEST_CASE(insert_update_delete_with_values)
 {
-    bt::admin_sql(
-        "CREATE DATABASE IF NOT EXISTS bls_stream; DROP TABLE IF EXISTS bls_stream.basic;"
-        "CREATE TABLE bls_stream.basic (id INT PRIMARY KEY, name VARCHAR(20) CHARACTER SET utf8mb4,"
-        " amount DECIMAL(8,2), seen DATETIME(3), flag BIT(3), big BIGINT UNSIGNED)"
-    );
+    bt::admin_sql("CREATE DATABASE IF NOT EXISTS bls_stream; DROP TABLE IF EXISTS bls_stream.basic;"
+                  "CREATE TABLE bls_stream.basic (id INT PRIMARY KEY, name VARCHAR(20) CHARACTER SET utf8mb4,"
+                  " amount DECIMAL(8,2), seen DATETIME(3), flag BIT(3), big BIGINT UNSIGNED)");
     auto start = bt::current_binlog_position();
-    bt::admin_sql(
-        "INSERT INTO bls_stream.basic VALUES (1, 'Zoë', 12.5, '2026-11-26 10:00:00.125', b'101', 18446744073709551615),"
-        " (2, NULL, -0.01, '1999-12-31 23:59:59.000', b'0', 0);"
-        "UPDATE bls_stream.basic SET name = '李雷', amount = amount + 1 WHERE id = 1;"
-        "DELETE FROM bls_stream.basic WHERE id = 2;"
-    );
+    bt::admin_sql("INSERT INTO bls_stream.basic VALUES (1, 'Zoë', 12.5, '2026-11-26 10:00:00.125', b'101', "
+                  "18446744073709551615),"
+                  " (2, NULL, -0.01, '1999-12-31 23:59:59.000', b'0', 0);"
+                  "UPDATE bls_stream.basic SET name = '李雷', amount = amount + 1 WHERE id = 1;"
+                  "DELETE FROM bls_stream.basic WHERE id = 2;");
     auto got = collect(non_blocking_from(start), "bls_stream", "basic");
     BOOST_TEST(got.end == bls::errc::end_of_stream);
-    BOOST_TEST((got.kinds == std::vector<std::string>{"insert", "insert", "update", "delete"}), boost::test_tools::per_element());
+    BOOST_TEST(
+        (got.kinds == std::vector<std::string>{"insert", "insert", "update", "delete"}),
+        boost::test_tools::per_element()
+    );
     BOOST_REQUIRE_EQUAL(got.after.size(), 4u);
     std::map<std::string, std::string> row1 = {
-        {"id", "1"}, {"name", "\"Zoë\""}, {"amount", "\"12.50\""}, {"seen", "\"2026-11-26 10:00:00.125\""},
-        {"flag", "5"}, {"big", "18446744073709551615"}};
+        {"id", "1"},
+        {"name", "\"Zoë\""},
+        {"amount", "\"12.50\""},
+        {"seen", "\"2026-11-26 10:00:00.125\""},
+        {"flag", "5"},
+        {"big", "18446744073709551615"}};
     std::map<std::string, std::string> row2 = {
-        {"id", "2"}, {"name", "null"}, {"amount", "\"-0.01\""}, {"seen", "\"1999-12-31 23:59:59.000\""},
-        {"flag", "0"}, {"big", "0"}};
+        {"id", "2"},
+        {"name", "null"},
+        {"amount", "\"-0.01\""},
+        {"seen", "\"1999-12-31 23:59:59.000\""},
+        {"flag", "0"},
+        {"big", "0"}};
     BOOST_TEST(got.after[0] == row1);
     BOOST_TEST(got.after[1] == row2);
     BOOST_TEST(got.before[2] == row1);
@@ -120,10 +133,8 @@ BOOST_AUTO_TEST_CASE(insert_update_delete_with_values)
 
 BOOST_AUTO_TEST_CASE(stop_at_ends_exactly_there)
 {
-    bt::admin_sql(
-        "CREATE DATABASE IF NOT EXISTS bls_stream; DROP TABLE IF EXISTS bls_stream.stop;"
-        "CREATE TABLE bls_stream.stop (id INT PRIMARY KEY)"
-    );
+    bt::admin_sql("CREATE DATABASE IF NOT EXISTS bls_stream; DROP TABLE IF EXISTS bls_stream.stop;"
+                  "CREATE TABLE bls_stream.stop (id INT PRIMARY KEY)");
     auto start = bt::current_binlog_position();
     bt::admin_sql("INSERT INTO bls_stream.stop VALUES (1)");
     auto after_first = bt::current_binlog_position();
@@ -148,10 +159,9 @@ BOOST_AUTO_TEST_CASE(schema_and_table_filters_apply_to_rows_and_queries)
         "CREATE TABLE bls_drop.a (id INT PRIMARY KEY)"
     );
     auto start = bt::current_binlog_position();
-    bt::admin_sql(
-        "INSERT INTO bls_keep.a VALUES (1); INSERT INTO bls_keep.b VALUES (2); INSERT INTO bls_drop.a VALUES (3);"
-        "USE bls_drop; CREATE TABLE bls_drop.c (id INT)"
-    );
+    bt::admin_sql("INSERT INTO bls_keep.a VALUES (1); INSERT INTO bls_keep.b VALUES (2); INSERT INTO "
+                  "bls_drop.a VALUES (3);"
+                  "USE bls_drop; CREATE TABLE bls_drop.c (id INT)");
     auto opts = non_blocking_from(start);
     opts.only_schemas = {"bls_k*"};
     opts.ignored_tables = {bls::table_name::parse("bls_keep.b")};
@@ -186,10 +196,8 @@ BOOST_AUTO_TEST_CASE(a_purged_binlog_is_a_clear_error)
 
 BOOST_AUTO_TEST_CASE(position_text_restarts_a_new_stream_exactly_there)
 {
-    bt::admin_sql(
-        "CREATE DATABASE IF NOT EXISTS bls_stream; DROP TABLE IF EXISTS bls_stream.resume;"
-        "CREATE TABLE bls_stream.resume (id INT PRIMARY KEY)"
-    );
+    bt::admin_sql("CREATE DATABASE IF NOT EXISTS bls_stream; DROP TABLE IF EXISTS bls_stream.resume;"
+                  "CREATE TABLE bls_stream.resume (id INT PRIMARY KEY)");
     auto start = bt::current_binlog_position();
     bt::admin_sql("INSERT INTO bls_stream.resume VALUES (1); INSERT INTO bls_stream.resume VALUES (2);");
     auto stop = bt::current_binlog_position();
@@ -212,10 +220,8 @@ BOOST_AUTO_TEST_CASE(position_text_restarts_a_new_stream_exactly_there)
 
 BOOST_AUTO_TEST_CASE(killing_the_dump_thread_loses_and_repeats_nothing)
 {
-    bt::admin_sql(
-        "CREATE DATABASE IF NOT EXISTS bls_stream; DROP TABLE IF EXISTS bls_stream.kill;"
-        "CREATE TABLE bls_stream.kill (id INT PRIMARY KEY, note VARCHAR(40))"
-    );
+    bt::admin_sql("CREATE DATABASE IF NOT EXISTS bls_stream; DROP TABLE IF EXISTS bls_stream.kill;"
+                  "CREATE TABLE bls_stream.kill (id INT PRIMARY KEY, note VARCHAR(40))");
     auto start = bt::current_binlog_position();
     constexpr int total = 5000;
     // Writer: one transaction per row, mixing multi-statement transactions.
@@ -225,7 +231,8 @@ BOOST_AUTO_TEST_CASE(killing_the_dump_thread_loses_and_repeats_nothing)
         {
             if (i % 50 == 1)
                 sql += "BEGIN;";
-            sql += "INSERT INTO bls_stream.kill VALUES (" + std::to_string(i) + ", 'row " + std::to_string(i) + "');";
+            sql += "INSERT INTO bls_stream.kill VALUES (" + std::to_string(i) + ", 'row " +
+                   std::to_string(i) + "');";
             if (i % 50 == 0)
                 sql += "COMMIT;";
             if (i % 500 == 0)
@@ -254,8 +261,7 @@ BOOST_AUTO_TEST_CASE(killing_the_dump_thread_loses_and_repeats_nothing)
                     ++kills;
                 }
                 catch (const std::exception&)
-                {
-                }
+                {}
             }
         }
     });
