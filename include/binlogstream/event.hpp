@@ -1,0 +1,476 @@
+#pragma once
+
+/// \file event.hpp
+/// Binlog events as plain structs, one per event kind, gathered in `binlogstream::event`.
+///
+/// Every event starts with its typed v4 `event_header`. Events that hold views (strings, blobs, row
+/// images) own the one buffer they were decoded from (`event_buffer`), so the views live exactly as
+/// long as the event; events are move-only for that reason. Keep data longer by copying it
+/// (`std::string{view}`). Rows events decode their rows lazily, see rows.hpp.
+
+#include <binlogstream/event_header.hpp>
+#include <binlogstream/rows.hpp>
+#include <binlogstream/table.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace binlogstream {
+
+/// Checksum algorithm announced by a FORMAT_DESCRIPTION event.
+enum class checksum_algorithm : std::uint8_t
+{
+    off = 0,
+    crc32 = 1,
+    /// The server predates checksums (no algorithm byte in the FDE).
+    undefined = 255,
+};
+
+/// FORMAT_DESCRIPTION_EVENT (15): describes how the following events are laid out.
+struct format_description_event
+{
+    event_header header;
+    std::uint16_t binlog_version = 4;
+    std::string server_version;
+    std::uint32_t create_timestamp = 0;
+    std::uint8_t header_length = 19;
+    /// Post-header length per event type, index = type - 1.
+    std::vector<std::uint8_t> post_header_lengths;
+    checksum_algorithm checksum = checksum_algorithm::undefined;
+    /// The CRC32 stored in the FDE itself (0 when absent).
+    std::uint32_t stored_crc = 0;
+    /// MySQL 5.1 "a_drop5p"/"a_drop6p" (alcatel) builds numbered types 16-22 differently; headers and
+    /// `post_header_lengths` are translated to the standard numbers when this is set.
+    bool event_type_permutation = false;
+
+    /// Post-header length of `t` per this FDE, or `fallback` when the FDE does not list it.
+    [[nodiscard]] std::uint8_t post_header_length(event_type t, std::uint8_t fallback) const noexcept
+    {
+        auto i = static_cast<std::size_t>(t);
+        if (i == 0 || i > post_header_lengths.size())
+            return fallback;
+        return post_header_lengths[i - 1];
+    }
+    /// Whether the server is MariaDB (from the version string).
+    [[nodiscard]] bool is_mariadb() const noexcept
+    {
+        return server_version.find("MariaDB") != std::string::npos;
+    }
+};
+
+/// Status variables of a QUERY event (one optional per known code). Parsing stops at the first unknown
+/// code: the bytes from there on are kept in `unparsed` with the code in `unknown_code`.
+struct query_status_vars
+{
+    struct auto_increment_t
+    {
+        std::uint16_t increment = 0;
+        std::uint16_t offset = 0;
+    };
+    struct charset_t
+    {
+        std::uint16_t client = 0;
+        std::uint16_t connection = 0;
+        std::uint16_t server = 0;
+    };
+    struct invoker_t
+    {
+        std::string_view user;
+        std::string_view host;
+    };
+    std::optional<std::uint32_t> flags2;               ///< Q_FLAGS2_CODE (0)
+    std::optional<std::uint64_t> sql_mode;             ///< Q_SQL_MODE_CODE (1)
+    std::optional<std::string_view> catalog;           ///< Q_CATALOG_CODE (2) / Q_CATALOG_NZ_CODE (6)
+    std::optional<auto_increment_t> auto_increment;    ///< Q_AUTO_INCREMENT (3)
+    std::optional<charset_t> charset;                  ///< Q_CHARSET_CODE (4)
+    std::optional<std::string_view> time_zone;         ///< Q_TIME_ZONE_CODE (5)
+    std::optional<std::uint16_t> lc_time_names;        ///< Q_LC_TIME_NAMES_CODE (7)
+    std::optional<std::uint16_t> charset_database;     ///< Q_CHARSET_DATABASE_CODE (8)
+    std::optional<std::uint64_t> table_map_for_update; ///< Q_TABLE_MAP_FOR_UPDATE_CODE (9)
+    std::optional<std::uint32_t> master_data_written;  ///< Q_MASTER_DATA_WRITTEN_CODE (10)
+    std::optional<invoker_t> invoker;                  ///< Q_INVOKER (11)
+    /// Q_UPDATED_DB_NAMES (12); `updated_db_count` 254 means "too many to list".
+    std::optional<std::uint8_t> updated_db_count;
+    std::vector<std::string_view> updated_dbs;
+    std::optional<std::uint32_t> microseconds;                   ///< Q_MICROSECONDS (13)
+    std::optional<std::uint8_t> explicit_defaults_for_timestamp; ///< (16)
+    std::optional<std::uint64_t> ddl_xid;                        ///< Q_DDL_LOGGED_WITH_XID (17)
+    std::optional<std::uint16_t> default_collation_for_utf8mb4;  ///< (18)
+    std::optional<std::uint8_t> sql_require_primary_key;         ///< (19)
+    std::optional<std::uint8_t> default_table_encryption;        ///< (20)
+    std::optional<std::uint32_t> hrnow;                          ///< MariaDB Q_HRNOW (128), microseconds
+    std::optional<std::uint64_t> xid;                            ///< MariaDB Q_XID (129)
+    std::optional<std::uint8_t> gtid_flags3;                     ///< MariaDB Q_GTID_FLAGS3 (130)
+    std::optional<std::uint8_t> unknown_code;
+    std::span<const std::byte> unparsed;
+};
+
+/// QUERY_EVENT (2), MariaDB QUERY_COMPRESSED_EVENT (165) and the query part of EXECUTE_LOAD_QUERY.
+struct query_event
+{
+    event_header header;
+    std::uint32_t thread_id = 0;
+    std::uint32_t exec_time = 0;
+    std::uint16_t error_code = 0;
+    query_status_vars status;
+    std::string_view schema;
+    std::string_view query;
+    /// True for QUERY_COMPRESSED_EVENT: `query` views the decompressed text.
+    bool compressed = false;
+    event_buffer buffer;
+    event_buffer decompressed;
+};
+
+/// EXECUTE_LOAD_QUERY_EVENT (18): a query plus the file it loads.
+struct execute_load_query_event
+{
+    event_header header;
+    std::uint32_t thread_id = 0;
+    std::uint32_t exec_time = 0;
+    std::uint16_t error_code = 0;
+    query_status_vars status;
+    std::string_view schema;
+    std::string_view query;
+    std::uint32_t file_id = 0;
+    std::uint32_t start_pos = 0;
+    std::uint32_t end_pos = 0;
+    std::uint8_t dup_handling = 0;
+    event_buffer buffer;
+};
+
+/// ROTATE_EVENT (4).
+struct rotate_event
+{
+    event_header header;
+    std::uint64_t position = 0;
+    std::string next_file;
+};
+
+/// STOP_EVENT (3).
+struct stop_event
+{
+    event_header header;
+};
+
+/// INTVAR_EVENT (5): LAST_INSERT_ID (1) or INSERT_ID (2).
+struct intvar_event
+{
+    event_header header;
+    std::uint8_t kind = 0;
+    std::uint64_t value = 0;
+};
+
+/// RAND_EVENT (13).
+struct rand_event
+{
+    event_header header;
+    std::uint64_t seed1 = 0;
+    std::uint64_t seed2 = 0;
+};
+
+/// USER_VAR_EVENT (14).
+struct user_var_event
+{
+    /// Item_result of the value.
+    enum class value_type : std::uint8_t
+    {
+        string = 0,
+        real = 1,
+        integer = 2,
+        row = 3,
+        decimal = 4,
+    };
+    event_header header;
+    std::string_view name;
+    bool is_null = false;
+    value_type type = value_type::string;
+    std::uint32_t charset = 0;
+    /// The raw value: 8-byte double (real), 8-byte integer (integer), precision + scale + packed
+    /// decimal (decimal), text (string).
+    std::span<const std::byte> value;
+    /// Flags byte (1 = unsigned), when the server wrote one.
+    std::optional<std::uint8_t> flags;
+    event_buffer buffer;
+
+    [[nodiscard]] bool is_unsigned() const noexcept { return flags && (*flags & 1); }
+};
+
+/// XID_EVENT (16): a transaction commit.
+struct xid_event
+{
+    event_header header;
+    std::uint64_t xid = 0;
+};
+
+/// BEGIN_LOAD_QUERY_EVENT (17) and APPEND_BLOCK_EVENT (9): a block of a LOAD DATA file.
+struct load_block_event
+{
+    event_header header;
+    std::uint32_t file_id = 0;
+    std::span<const std::byte> block;
+    event_buffer buffer;
+};
+
+/// EXEC_LOAD_EVENT (10) and DELETE_FILE_EVENT (11).
+struct load_file_event
+{
+    event_header header;
+    std::uint32_t file_id = 0;
+};
+
+/// LOAD_EVENT (6), NEW_LOAD_EVENT (12) and CREATE_FILE_EVENT (8): pre-5.0 LOAD DATA.
+struct legacy_load_event
+{
+    event_header header;
+    std::uint32_t thread_id = 0;
+    std::uint32_t exec_time = 0;
+    std::uint32_t skip_lines = 0;
+    std::string_view field_term, enclosed, line_term, line_start, escaped;
+    std::uint8_t opt_flags = 0;
+    std::vector<std::string_view> fields;
+    std::string_view table;
+    std::string_view schema;
+    std::string_view file_name;
+    /// CREATE_FILE only.
+    std::uint32_t file_id = 0;
+    std::span<const std::byte> block;
+    event_buffer buffer;
+};
+
+/// INCIDENT_EVENT (26).
+struct incident_event
+{
+    event_header header;
+    std::uint16_t incident = 0;
+    std::string message;
+};
+
+/// HEARTBEAT_LOG_EVENT (27) and HEARTBEAT_LOG_EVENT_V2 (41).
+struct heartbeat_event
+{
+    event_header header;
+    std::string log_file;
+    /// v2 carries a 64-bit position; v1 uses header.log_pos.
+    std::uint64_t position = 0;
+};
+
+/// ROWS_QUERY_LOG_EVENT (29) and MariaDB ANNOTATE_ROWS_EVENT (160): the statement behind row events.
+struct rows_query_event
+{
+    event_header header;
+    std::string_view query;
+    event_buffer buffer;
+};
+
+/// TRANSACTION_CONTEXT_EVENT (36, group replication).
+struct transaction_context_event
+{
+    event_header header;
+    std::string server_uuid;
+    std::uint32_t thread_id = 0;
+    bool gtid_specified = false;
+    std::vector<std::uint8_t> snapshot_version;
+    std::vector<std::string> write_set;
+    std::vector<std::string> read_set;
+};
+
+/// VIEW_CHANGE_EVENT (37, group replication).
+struct view_change_event
+{
+    event_header header;
+    std::string view_id;
+    std::uint64_t seq_number = 0;
+    std::vector<std::pair<std::string, std::string>> certification_info;
+};
+
+/// XA_PREPARE_LOG_EVENT (38).
+struct xa_prepare_event
+{
+    event_header header;
+    bool one_phase = false;
+    std::int32_t format_id = 0;
+    std::string gtrid;
+    std::string bqual;
+};
+
+/// GTID_LOG_EVENT (33), ANONYMOUS_GTID_LOG_EVENT (34) and GTID_TAGGED_LOG_EVENT (42).
+struct gtid_event
+{
+    event_header header;
+    std::uint8_t flags = 0;
+    std::array<std::uint8_t, 16> sid{};
+    std::int64_t gno = 0;
+    /// The tag of a tagged GTID (type 42), empty otherwise.
+    std::string tag;
+    /// Whether the logical clock fields were present (MySQL >= 5.7.5).
+    bool has_logical_clock = false;
+    std::int64_t last_committed = 0;
+    std::int64_t sequence_number = 0;
+    /// Microseconds since the epoch; 0 when absent (MySQL < 8.0.1).
+    std::uint64_t immediate_commit_timestamp = 0;
+    std::uint64_t original_commit_timestamp = 0;
+    std::uint64_t transaction_length = 0;
+    /// 999999 (UNDEFINED_SERVER_VERSION) when absent.
+    std::uint32_t immediate_server_version = 999999;
+    std::uint32_t original_server_version = 999999;
+    std::uint64_t commit_group_ticket = 0;
+
+    /// "uuid:gno" or "uuid:tag:gno".
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// ANONYMOUS_GTID_LOG_EVENT (34): same layout as a GTID event.
+struct anonymous_gtid_event : gtid_event
+{};
+
+/// One UUID (and tag) with its intervals [start, end), as PREVIOUS_GTIDS stores them.
+struct gtid_set_entry
+{
+    std::array<std::uint8_t, 16> sid{};
+    std::string tag;
+    std::vector<std::pair<std::int64_t, std::int64_t>> intervals;
+};
+
+/// PREVIOUS_GTIDS_LOG_EVENT (35).
+struct previous_gtids_event
+{
+    event_header header;
+    std::vector<gtid_set_entry> gtids;
+    /// The set as text: "uuid:1-5:7-9,uuid2:tag:1-3".
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// TRANSACTION_PAYLOAD_EVENT (40): a compressed transaction. The readers deliver the inner events
+/// right after it, exactly as if they had been inline.
+struct transaction_payload_event
+{
+    event_header header;
+    /// 0 = ZSTD, 255 = NONE.
+    std::uint8_t compression_type = 0;
+    std::uint64_t payload_size = 0;
+    std::uint64_t uncompressed_size = 0;
+    std::span<const std::byte> payload;
+    event_buffer buffer;
+};
+
+/// MariaDB BINLOG_CHECKPOINT_EVENT (161).
+struct mariadb_binlog_checkpoint_event
+{
+    event_header header;
+    std::string log_file;
+};
+
+/// MariaDB GTID_EVENT (162): begins an event group (replaces BEGIN).
+struct mariadb_gtid_event
+{
+    event_header header;
+    std::uint64_t seq_no = 0;
+    std::uint32_t domain_id = 0;
+    /// FL_STANDALONE 1, FL_GROUP_COMMIT_ID 2, FL_TRANSACTIONAL 4, FL_ALLOW_PARALLEL 8, FL_WAITED 16,
+    /// FL_DDL 32, FL_PREPARED_XA 64, FL_COMPLETED_XA 128.
+    std::uint8_t flags = 0;
+    std::uint64_t commit_id = 0;
+    /// XA (flags & (64 | 128)).
+    std::int32_t xa_format_id = 0;
+    std::string xa_gtrid;
+    std::string xa_bqual;
+    /// MariaDB 10.5+: flags_extra and what it announces.
+    std::uint8_t flags_extra = 0;
+    std::uint8_t extra_engines = 0;
+    std::uint64_t start_alter_seq_no = 0;
+    std::uint64_t thread_id = 0;
+
+    /// "domain-server-seq".
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// One MariaDB GTID.
+struct mariadb_gtid
+{
+    std::uint32_t domain_id = 0;
+    std::uint32_t server_id = 0;
+    std::uint64_t seq_no = 0;
+    friend bool operator==(const mariadb_gtid&, const mariadb_gtid&) = default;
+};
+
+/// MariaDB GTID_LIST_EVENT (163).
+struct mariadb_gtid_list_event
+{
+    event_header header;
+    /// The top 4 bits of the count field.
+    std::uint8_t flags = 0;
+    std::vector<mariadb_gtid> gtids;
+    /// "0-1-100,1-2-5".
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// MariaDB START_ENCRYPTION_EVENT (164).
+struct mariadb_start_encryption_event
+{
+    event_header header;
+    std::uint8_t scheme = 0;
+    std::uint32_t key_version = 0;
+    std::array<std::uint8_t, 12> nonce{};
+};
+
+/// IGNORABLE_LOG_EVENT (28) and any event type this library does not know: kept, never dropped.
+struct unknown_event
+{
+    event_header header;
+    /// The body without the header and checksum.
+    std::span<const std::byte> body;
+    event_buffer buffer;
+};
+
+/// Any binlog event.
+using event = std::variant<
+    unknown_event,
+    format_description_event,
+    query_event,
+    stop_event,
+    rotate_event,
+    intvar_event,
+    rand_event,
+    user_var_event,
+    xid_event,
+    load_block_event,
+    load_file_event,
+    legacy_load_event,
+    execute_load_query_event,
+    table_map_event,
+    write_rows_event,
+    update_rows_event,
+    delete_rows_event,
+    partial_update_rows_event,
+    incident_event,
+    heartbeat_event,
+    rows_query_event,
+    transaction_context_event,
+    view_change_event,
+    xa_prepare_event,
+    gtid_event,
+    anonymous_gtid_event,
+    previous_gtids_event,
+    transaction_payload_event,
+    mariadb_binlog_checkpoint_event,
+    mariadb_gtid_event,
+    mariadb_gtid_list_event,
+    mariadb_start_encryption_event>;
+
+/// The header of any event.
+[[nodiscard]] inline const event_header& header_of(const event& e) noexcept
+{
+    return std::visit([](const auto& ev) -> const event_header& { return ev.header; }, e);
+}
+
+} // namespace binlogstream

@@ -1,0 +1,146 @@
+#pragma once
+
+/// \file event_header.hpp
+/// The parts every event shares: its type code, its v4 header and the one buffer it owns.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace binlogstream {
+
+/// Owned bytes of one event, followed by `padding` zeroed spare bytes (so that text JSON can be parsed
+/// in place with simdjson). Move-only: moving keeps the bytes at the same address, so the views an
+/// event holds into its buffer stay valid when the event is moved.
+class event_buffer
+{
+public:
+    /// Spare bytes readable after the data (simdjson's SIMDJSON_PADDING).
+    static constexpr std::size_t padding = 64;
+
+    event_buffer() = default;
+    event_buffer(event_buffer&&) noexcept = default;
+    event_buffer& operator=(event_buffer&&) noexcept = default;
+    event_buffer(const event_buffer&) = delete;
+    event_buffer& operator=(const event_buffer&) = delete;
+
+    /// A buffer of `size` bytes (data uninitialised, padding zeroed).
+    [[nodiscard]] static event_buffer allocate(std::size_t size)
+    {
+        event_buffer b;
+        b.data_ = std::make_unique_for_overwrite<std::byte[]>(size + padding);
+        std::memset(b.data_.get() + size, 0, padding);
+        b.size_ = size;
+        return b;
+    }
+    /// A buffer holding a copy of `bytes`.
+    [[nodiscard]] static event_buffer copy_of(std::span<const std::byte> bytes)
+    {
+        auto b = allocate(bytes.size());
+        if (!bytes.empty())
+            std::memcpy(b.data_.get(), bytes.data(), bytes.size());
+        return b;
+    }
+
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_.get(), size_}; }
+    [[nodiscard]] std::span<std::byte> mutable_bytes() noexcept { return {data_.get(), size_}; }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+
+private:
+    std::unique_ptr<std::byte[]> data_;
+    std::size_t size_ = 0;
+};
+
+/// Event type codes (MySQL Log_event_type, MariaDB 160+). Unknown codes are kept as they are.
+enum class event_type : std::uint8_t
+{
+    unknown = 0,
+    start_v3 = 1,
+    query = 2,
+    stop = 3,
+    rotate = 4,
+    intvar = 5,
+    load = 6,
+    slave = 7,
+    create_file = 8,
+    append_block = 9,
+    exec_load = 10,
+    delete_file = 11,
+    new_load = 12,
+    rand = 13,
+    user_var = 14,
+    format_description = 15,
+    xid = 16,
+    begin_load_query = 17,
+    execute_load_query = 18,
+    table_map = 19,
+    pre_ga_write_rows = 20,
+    pre_ga_update_rows = 21,
+    pre_ga_delete_rows = 22,
+    write_rows_v1 = 23,
+    update_rows_v1 = 24,
+    delete_rows_v1 = 25,
+    incident = 26,
+    heartbeat = 27,
+    ignorable = 28,
+    rows_query = 29,
+    write_rows = 30,
+    update_rows = 31,
+    delete_rows = 32,
+    gtid = 33,
+    anonymous_gtid = 34,
+    previous_gtids = 35,
+    transaction_context = 36,
+    view_change = 37,
+    xa_prepare = 38,
+    partial_update_rows = 39,
+    transaction_payload = 40,
+    heartbeat_v2 = 41,
+    gtid_tagged = 42,
+    mariadb_annotate_rows = 160,
+    mariadb_binlog_checkpoint = 161,
+    mariadb_gtid = 162,
+    mariadb_gtid_list = 163,
+    mariadb_start_encryption = 164,
+    mariadb_query_compressed = 165,
+    mariadb_write_rows_compressed_v1 = 166,
+    mariadb_update_rows_compressed_v1 = 167,
+    mariadb_delete_rows_compressed_v1 = 168,
+    mariadb_write_rows_compressed = 169,
+    mariadb_update_rows_compressed = 170,
+    mariadb_delete_rows_compressed = 171,
+};
+
+/// The snake_case name of an event type ("write_rows", "mariadb_gtid"...); "unknown_<n>" is not
+/// produced here: unknown codes give "unknown".
+[[nodiscard]] std::string_view to_string(event_type t) noexcept;
+
+/// Event header flags (LOG_EVENT_*_F).
+namespace event_flags {
+inline constexpr std::uint16_t binlog_in_use = 0x1;
+inline constexpr std::uint16_t thread_specific = 0x4;
+inline constexpr std::uint16_t suppress_use = 0x8;
+inline constexpr std::uint16_t artificial = 0x20;
+inline constexpr std::uint16_t relay_log = 0x40;
+inline constexpr std::uint16_t ignorable = 0x80;
+} // namespace event_flags
+
+/// The common v4 event header (19 bytes).
+struct event_header
+{
+    std::uint32_t timestamp = 0;
+    event_type type = event_type::unknown;
+    std::uint32_t server_id = 0;
+    /// Size of the whole event: header, body and checksum.
+    std::uint32_t event_size = 0;
+    /// End position of the event in the source binlog; 0 for some artificial events, and inside
+    /// transactions on MariaDB 11.4+. Never used for framing.
+    std::uint32_t log_pos = 0;
+    std::uint16_t flags = 0;
+};
+
+} // namespace binlogstream

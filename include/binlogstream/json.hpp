@@ -1,0 +1,127 @@
+#pragma once
+
+/// \file json.hpp
+/// JSON cells: MySQL's binary JSON (JSON columns of MySQL 5.7+), MariaDB's text JSON (a LONGTEXT with a
+/// JSON check, written to the binlog as a blob), and the JSON diffs of PARTIAL_UPDATE_ROWS events.
+///
+/// Everything here is a view into the buffer the cell was decoded from; nothing allocates except the
+/// functions that produce text or vectors.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace binlogstream {
+
+/// The encoding of a JSON cell's bytes.
+enum class json_format : std::uint8_t
+{
+    mysql_binary, ///< MySQL binary JSON (sql-common/json_binary.cc); empty means JSON null
+    text,         ///< JSON text (MariaDB)
+    mysql_diff,   ///< the diffs of a partially updated column (PARTIAL_UPDATE_ROWS after-image)
+};
+
+/// One JSON cell.
+struct json_cell
+{
+    std::span<const std::byte> data;
+    json_format format = json_format::mysql_binary;
+
+    /// Appends the JSON as text the way MySQL prints it (`{"a": 1, "b": [true, null]}`: ", " and
+    /// ": " separators, keys in stored order, doubles in shortest round-trip form). Text JSON is
+    /// validated and re-printed in the same style. Diffs render as an array of
+    /// `{"op": "replace", "path": "$.a", "value": …}` objects. errc::invalid_json on malformed input.
+    std::error_code to_text(std::string& out) const;
+};
+
+/// Node types of MySQL binary JSON.
+enum class json_type : std::uint8_t
+{
+    null,
+    boolean,
+    int64,
+    uint64,
+    double_,
+    string,
+    object,
+    array,
+    opaque, ///< a MySQL value with no JSON counterpart, tagged with its column type (DECIMAL, DATE...)
+};
+
+/// A node of a MySQL binary JSON document, viewed in place. Obtain the root with `parse`; children
+/// with `element` / `member`. Accessors of the wrong type return a neutral value (0, empty).
+class json_binary_view
+{
+public:
+    json_binary_view() = default;
+
+    /// Views the root of a binary JSON document (an empty document is JSON null). Checks the root's
+    /// header only; children are checked as they are visited (errc::invalid_json).
+    [[nodiscard]] static std::error_code
+    parse(std::span<const std::byte> doc, json_binary_view& out) noexcept;
+
+    [[nodiscard]] json_type type() const noexcept { return type_; }
+    [[nodiscard]] bool get_bool() const noexcept { return int_ != 0; }
+    [[nodiscard]] std::int64_t get_int64() const noexcept { return int_; }
+    [[nodiscard]] std::uint64_t get_uint64() const noexcept { return static_cast<std::uint64_t>(int_); }
+    [[nodiscard]] double get_double() const noexcept { return double_; }
+    /// A string node's UTF-8 bytes, or an opaque node's raw data.
+    [[nodiscard]] std::string_view get_string() const noexcept { return string_; }
+    /// The column type code of an opaque node (246 NEWDECIMAL, 10 DATE, 11 TIME, 12 DATETIME...).
+    [[nodiscard]] std::uint8_t opaque_type() const noexcept { return opaque_type_; }
+
+    /// Number of members (object) or elements (array); 0 otherwise.
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
+    /// The i-th element of an array or the i-th member's value of an object.
+    [[nodiscard]] std::error_code element(std::size_t i, json_binary_view& out) const noexcept;
+    /// The i-th key of an object.
+    [[nodiscard]] std::error_code key(std::size_t i, std::string_view& out) const noexcept;
+
+    /// Appends this node as MySQL prints it (see json_cell::to_text).
+    std::error_code to_text(std::string& out) const;
+
+private:
+    friend struct json_binary_access;
+    std::span<const std::byte> container_; // object/array body (after the type byte)
+    std::string_view string_;
+    std::int64_t int_ = 0;
+    double double_ = 0;
+    std::uint32_t count_ = 0;
+    json_type type_ = json_type::null;
+    bool large_ = false;
+    std::uint8_t opaque_type_ = 0;
+};
+
+/// The operation of one JSON diff (enum_json_diff_operation).
+enum class json_diff_operation : std::uint8_t
+{
+    replace = 0,
+    insert = 1,
+    remove = 2,
+};
+
+/// One diff of a partially updated JSON column: operation, JSON path text ("$.a[1]") and, except for
+/// remove, the new value as binary JSON.
+struct json_diff
+{
+    json_diff_operation operation = json_diff_operation::replace;
+    std::string_view path;
+    std::span<const std::byte> value;
+};
+
+/// Decodes every diff of one column (the bytes of a `json_format::mysql_diff` cell) and appends them to
+/// `out`. errc::invalid_json or errc::truncated_event on malformed input.
+[[nodiscard]] std::error_code
+decode_json_diffs(std::span<const std::byte> diffs, std::vector<json_diff>& out);
+
+/// Applies the diffs of a column to the before-image's JSON (as text, e.g. from `json_cell::to_text`)
+/// and writes the resulting JSON text (MySQL style) to `out`. errc::invalid_json if the before-image
+/// does not parse or a path does not apply.
+[[nodiscard]] std::error_code
+apply_json_diffs(std::string_view before_text, std::span<const json_diff> diffs, std::string& out);
+
+} // namespace binlogstream

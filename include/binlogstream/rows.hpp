@@ -1,0 +1,216 @@
+#pragma once
+
+/// \file rows.hpp
+/// TABLE_MAP and the rows events (WRITE/UPDATE/DELETE in every version, PARTIAL_UPDATE, MariaDB's
+/// compressed forms), with lazy row iteration.
+
+#include <binlogstream/event_header.hpp>
+#include <binlogstream/table.hpp>
+#include <binlogstream/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <span>
+#include <system_error>
+#include <vector>
+
+namespace binlogstream {
+
+/// TABLE_MAP_EVENT (19): maps a table id to a table description for the rows events that follow.
+struct table_map_event
+{
+    event_header header;
+    std::uint64_t table_id = 0;
+    std::uint16_t flags = 0;
+    /// Names, column types, metadata and the optional metadata applied (shared with the rows events).
+    std::shared_ptr<const table_info> table;
+    /// Optional metadata field types in the order they appeared (unknown ones included).
+    std::vector<std::uint8_t> optional_metadata_types;
+};
+
+/// One decoded cell of a row image.
+struct row_cell
+{
+    /// Column index in the table (0-based).
+    std::size_t index = 0;
+    /// The column (never null while the event lives).
+    const column_info* column = nullptr;
+    value data;
+    /// A PARTIAL_UPDATE_ROWS after-image JSON column given as diffs against the before image.
+    bool partial_json = false;
+};
+
+/// One image (before or after) of a row: the present columns, each NULL or a value.
+class row_image
+{
+public:
+    row_image() = default;
+
+    /// Whether this image exists (a WRITE row has no before image, a DELETE row no after image).
+    [[nodiscard]] bool exists() const noexcept { return table_ != nullptr; }
+    /// The image's raw bytes (null bitmap and cells).
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return data_; }
+
+    /// Where `next` is in the image; start with a default-constructed cursor.
+    struct cursor
+    {
+        std::size_t column = 0;  // next column index to look at
+        std::size_t present = 0; // present columns seen (index into the null bitmap)
+        std::size_t offset = 0;  // byte offset into the cells
+        std::size_t json = 0;    // JSON columns seen (index into the partial bits)
+    };
+
+    /// Number of columns present in this image.
+    [[nodiscard]] std::size_t present_count() const noexcept;
+
+    /// Decodes the next present column. Returns false at the end of the image; errors (truncated or
+    /// malformed cells) go to `ec`.
+    bool next(cursor& at, row_cell& out, std::error_code& ec) const noexcept;
+
+    /// Decodes every present column into `out` (cleared first).
+    [[nodiscard]] std::error_code cells(std::vector<row_cell>& out) const;
+
+private:
+    friend struct rows_event;
+    friend class row_image_parser;
+
+    const table_info* table_ = nullptr;
+    std::span<const std::byte> present_; // bitmap over all columns
+    std::span<const std::byte> nulls_;   // bitmap over present columns
+    std::span<const std::byte> cells_;   // the non-NULL cells, back to back
+    std::span<const std::byte> data_;    // nulls_ + cells_ (+ value options)
+    std::span<const std::byte> partial_; // PARTIAL_JSON bits over the table's JSON columns
+    std::uint64_t column_count_ = 0;
+};
+
+/// One row: before and/or after image.
+struct row
+{
+    row_image before;
+    row_image after;
+};
+
+/// What the rows of a rows event hold.
+enum class rows_kind : std::uint8_t
+{
+    write,
+    update,
+    remove,
+};
+
+/// The common part of every rows event. Rows are decoded only when iterated.
+struct rows_event
+{
+    event_header header;
+    rows_kind kind = rows_kind::write;
+    /// 0 = pre-GA (types 20-22), 1 = v1 (23-25, MariaDB 166-168), 2 = v2 (30-32, 39, MariaDB 169-171).
+    std::uint8_t version = 2;
+    /// MariaDB *_ROWS_COMPRESSED events: `rows_data` views the decompressed rows.
+    bool compressed = false;
+    /// PARTIAL_UPDATE_ROWS_EVENT (39): after images start with value options.
+    bool partial = false;
+    std::uint64_t table_id = 0;
+    /// STMT_END_F 1, NO_FOREIGN_KEY_CHECKS_F 2, RELAXED_UNIQUE_CHECKS_F 4, COMPLETE_ROWS_F 8.
+    std::uint16_t flags = 0;
+    /// v2 extra row info (without its 2-byte length), empty when absent.
+    std::span<const std::byte> extra_data;
+    /// From extra_data: NDB info payload, partition ids.
+    std::span<const std::byte> ndb_info;
+    std::optional<std::uint16_t> partition_id;
+    std::optional<std::uint16_t> source_partition_id;
+    std::uint64_t column_count = 0;
+    /// Columns present in the before image (delete, update) or the only image (write).
+    std::span<const std::byte> columns_present;
+    /// Columns present in the after image of an update.
+    std::span<const std::byte> columns_after;
+    /// The rows, back to back.
+    std::span<const std::byte> rows_data;
+    /// The table from the TABLE_MAP for `table_id`; null when none was seen (rows cannot be decoded).
+    std::shared_ptr<const table_info> table;
+    event_buffer buffer;
+    event_buffer decompressed;
+
+    /// Decodes the row that starts at `offset` in rows_data and advances offset past it. Returns false
+    /// at the end of the rows; errors go to `ec` (errc::missing_table_map without a table).
+    bool next_row(std::size_t& offset, row& out, std::error_code& ec) const noexcept;
+
+    /// Counts the rows, checking that they consume rows_data exactly.
+    [[nodiscard]] std::error_code count_rows(std::size_t& count) const noexcept;
+
+    class row_iterator;
+    class row_range;
+    /// The rows, decoded lazily on iteration. Iteration throws binlogstream::error on malformed data;
+    /// use next_row for the error_code form.
+    [[nodiscard]] row_range rows() const&;
+    row_range rows() && = delete;
+};
+
+/// Input iterator over the rows of a rows event.
+class rows_event::row_iterator
+{
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = row;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const row*;
+    using reference = const row&;
+
+    row_iterator() = default;
+    explicit row_iterator(const rows_event* ev)
+        : ev_(ev)
+    {
+        advance();
+    }
+
+    reference operator*() const noexcept { return current_; }
+    pointer operator->() const noexcept { return &current_; }
+    row_iterator& operator++()
+    {
+        advance();
+        return *this;
+    }
+    void operator++(int) { advance(); }
+    friend bool operator==(const row_iterator& a, const row_iterator& b) noexcept { return a.ev_ == b.ev_; }
+
+private:
+    void advance();
+    const rows_event* ev_ = nullptr;
+    std::size_t offset_ = 0;
+    row current_;
+};
+
+class rows_event::row_range
+{
+public:
+    explicit row_range(const rows_event* ev) noexcept
+        : ev_(ev)
+    {}
+    [[nodiscard]] row_iterator begin() const { return row_iterator(ev_); }
+    [[nodiscard]] row_iterator end() const noexcept { return {}; }
+
+private:
+    const rows_event* ev_;
+};
+
+inline rows_event::row_range rows_event::rows() const&
+{
+    return row_range(this);
+}
+
+/// WRITE_ROWS (v0 20, v1 23, v2 30; MariaDB compressed 166, 169): rows with an after image.
+struct write_rows_event : rows_event
+{};
+/// UPDATE_ROWS (21, 24, 31; 167, 170): rows with before and after images.
+struct update_rows_event : rows_event
+{};
+/// DELETE_ROWS (22, 25, 32; 168, 171): rows with a before image.
+struct delete_rows_event : rows_event
+{};
+/// PARTIAL_UPDATE_ROWS_EVENT (39): updates whose after-image JSON columns may be diffs.
+struct partial_update_rows_event : rows_event
+{};
+
+} // namespace binlogstream

@@ -1,0 +1,25 @@
+#pragma once
+
+// The JSON text form of cell values (the `binlogstream dump` contract): see append_json.
+
+#include <binlogstream/table.hpp>
+#include <binlogstream/value.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace binlogstream::codec {
+
+/// Appends the value as JSON text: null; integers exact; FLOAT/DOUBLE shortest round-trip; DECIMAL as a
+/// string with its declared scale; DATE "YYYY-MM-DD"; DATETIME and TIMESTAMP (UTC)
+/// "YYYY-MM-DD hh:mm:ss[.f…]" with fsp fraction digits; TIME "[-]hh:mm:ss[.f…]"; YEAR and BIT numbers;
+/// text as a UTF-8 string (invalid bytes replaced); binary strings, BLOB and GEOMETRY as
+/// {"base64":"…"}; ENUM as its literal (else its index); SET as an array of literals (else its bitmask);
+/// JSON embedded; VECTOR an array of numbers. `col` gives enum/set literals and the charset.
+void append_json(std::string& out, const value& v, const column_info& col);
+
+/// Appends a JSON string literal with correct escaping (also used for names). Invalid UTF-8 bytes are
+/// replaced by U+FFFD so that the output is always valid JSON.
+void append_json_string(std::string& out, std::string_view utf8);
+
+} // namespace binlogstream::codec
