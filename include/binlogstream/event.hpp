@@ -9,6 +9,7 @@
 /// (`std::string{view}`). Rows events decode their rows lazily, see rows.hpp.
 
 #include <binlogstream/event_header.hpp>
+#include <binlogstream/position.hpp>
 #include <binlogstream/rows.hpp>
 #include <binlogstream/table.hpp>
 
@@ -392,15 +393,6 @@ struct mariadb_gtid_event
 
     /// "domain-server-seq".
     [[nodiscard]] std::string to_string() const;
-};
-
-/// One MariaDB GTID.
-struct mariadb_gtid
-{
-    std::uint32_t domain_id = 0;
-    std::uint32_t server_id = 0;
-    std::uint64_t seq_no = 0;
-    friend bool operator==(const mariadb_gtid&, const mariadb_gtid&) = default;
 };
 
 /// MariaDB GTID_LIST_EVENT (163).
