@@ -9,6 +9,7 @@
 /// (`std::string{view}`). Rows events decode their rows lazily, see rows.hpp.
 
 #include <binlogstream/event_header.hpp>
+#include <binlogstream/position.hpp>
 #include <binlogstream/rows.hpp>
 #include <binlogstream/position.hpp>
 #include <binlogstream/table.hpp>

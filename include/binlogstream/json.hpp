@@ -118,10 +118,12 @@ struct json_diff
 [[nodiscard]] std::error_code
 decode_json_diffs(std::span<const std::byte> diffs, std::vector<json_diff>& out);
 
-/// Applies the diffs of a column to the before-image's JSON (as text, e.g. from `json_cell::to_text`)
-/// and writes the resulting JSON text (MySQL style) to `out`. errc::invalid_json if the before-image
-/// does not parse or a path does not apply.
+/// Applies the diffs of a column, in order, to the column's before-image (MySQL binary JSON, as in the
+/// before row of the PARTIAL_UPDATE_ROWS event) and writes the resulting document as JSON text (MySQL
+/// style, see json_cell::to_text) to `out`. Paths are MySQL JSON paths as the server writes them
+/// (`$`, `.key`, `."quoted key"`, `[n]`, `[last]`). errc::invalid_json if the before-image or a value
+/// is malformed, or a path does not apply.
 [[nodiscard]] std::error_code
-apply_json_diffs(std::string_view before_text, std::span<const json_diff> diffs, std::string& out);
+apply_json_diffs(std::span<const std::byte> before, std::span<const json_diff> diffs, std::string& out);
 
 } // namespace binlogstream

@@ -108,7 +108,9 @@ public:
     /// A closed interval of transaction numbers, first <= last.
     struct interval
     {
+        /// The first transaction number of the interval.
         std::uint64_t first = 1;
+        /// The last transaction number of the interval (inclusive).
         std::uint64_t last = 1;
         friend bool operator==(const interval&, const interval&) = default;
         friend auto operator<=>(const interval&, const interval&) = default;
@@ -116,7 +118,9 @@ public:
     /// A transaction source: UUID plus tag (empty when untagged).
     struct source_id
     {
+        /// The source server's UUID.
         binlogstream::uuid uuid;
+        /// The tag, lower case; empty for untagged GTIDs (sorts first).
         std::string tag;
         friend bool operator==(const source_id&, const source_id&) = default;
         friend auto operator<=>(const source_id&, const source_id&) = default;
@@ -124,6 +128,7 @@ public:
     /// Sources in canonical order, each with its sorted, disjoint, non-adjacent intervals.
     using source_map = std::map<source_id, std::vector<interval>>;
 
+    /// The empty set.
     gtid_set() = default;
 
     /// Parses a GTID set text; the empty string (or only white space) is the empty set. White space
@@ -174,9 +179,12 @@ private:
 /// A MariaDB GTID: replication domain, originating server and sequence number, text "0-1-100".
 struct mariadb_gtid
 {
+    /// The replication domain (gtid_domain_id).
     std::uint32_t domain_id = 0;
+    /// The server that first wrote the transaction.
     std::uint32_t server_id = 0;
-    std::uint64_t sequence = 0;
+    /// The sequence number within the domain (MariaDB's own name for it, as in rpl_gtid).
+    std::uint64_t seq_no = 0;
 
     /// Parses "domain-server-sequence" (decimal). Errors: `errc::invalid_gtid`.
     [[nodiscard]] static mariadb_gtid parse(std::string_view text);
@@ -194,6 +202,7 @@ struct mariadb_gtid
 class mariadb_gtid_list
 {
 public:
+    /// The empty list.
     mariadb_gtid_list() = default;
 
     /// Parses a comma-separated list; white space around elements is allowed. Errors:
@@ -208,6 +217,7 @@ public:
     [[nodiscard]] std::optional<mariadb_gtid> find(std::uint32_t domain_id) const noexcept;
     /// The GTIDs, sorted by domain.
     [[nodiscard]] const std::vector<mariadb_gtid>& gtids() const noexcept { return gtids_; }
+    /// Whether the list holds no GTID.
     [[nodiscard]] bool empty() const noexcept { return gtids_.empty(); }
 
     /// "d-s-n,d-s-n", sorted by domain.
@@ -300,7 +310,7 @@ struct std::hash<binlogstream::mariadb_gtid>
     std::size_t operator()(const binlogstream::mariadb_gtid& g) const noexcept
     {
         return std::hash<std::uint64_t>{}((std::uint64_t(g.domain_id) << 32) | g.server_id) ^
-               (std::hash<std::uint64_t>{}(g.sequence) * 31u);
+               (std::hash<std::uint64_t>{}(g.seq_no) * 31u);
     }
 };
 

@@ -23,7 +23,7 @@ bool read_mariadb_gtid(text_scan& s, mariadb_gtid& g) noexcept
     std::uint64_t server = 0;
     constexpr auto max32 = std::numeric_limits<std::uint32_t>::max();
     if (!s.unsigned_number(max32, domain) || !s.accept('-') || !s.unsigned_number(max32, server) ||
-        !s.accept('-') || !s.unsigned_number(std::numeric_limits<std::uint64_t>::max(), g.sequence))
+        !s.accept('-') || !s.unsigned_number(std::numeric_limits<std::uint64_t>::max(), g.seq_no))
         return false;
     g.domain_id = std::uint32_t(domain);
     g.server_id = std::uint32_t(server);
@@ -59,7 +59,7 @@ mariadb_gtid mariadb_gtid::parse(std::string_view text)
 
 std::string mariadb_gtid::to_string() const
 {
-    return std::to_string(domain_id) + '-' + std::to_string(server_id) + '-' + std::to_string(sequence);
+    return std::to_string(domain_id) + '-' + std::to_string(server_id) + '-' + std::to_string(seq_no);
 }
 
 mariadb_gtid_list mariadb_gtid_list::parse(std::string_view text, std::error_code& ec)

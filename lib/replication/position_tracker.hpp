@@ -53,6 +53,20 @@ struct tracked_event
     bool mariadb_standalone = false;
 };
 
+/// The role of an event from its type code alone. QUERY_EVENT (2) gives `statement`: refine it
+/// with `role_of_query`. XID (16) and XA_PREPARE (38) commit; GTID (33), GTID_TAGGED (42),
+/// ANONYMOUS_GTID (34) and MariaDB GTID (162) open a transaction; HEARTBEAT (27) and HEARTBEAT_V2
+/// (41) are heartbeats; TABLE_MAP, rows (v0/v1/v2, partial updates), INTVAR, RAND, USER_VAR,
+/// ROWS_QUERY, TRANSACTION_PAYLOAD, MariaDB ANNOTATE_ROWS and the load-data family are data;
+/// everything else (FDE, ROTATE, STOP, PREVIOUS_GTIDS, GTID_LIST, BINLOG_CHECKPOINT, INCIDENT,
+/// unknown types) is `other`.
+[[nodiscard]] event_role role_of_event_type(std::uint8_t type) noexcept;
+
+/// The role of a QUERY_EVENT from its SQL text: "BEGIN" and "XA START ..." open a transaction,
+/// "COMMIT" and a bare "ROLLBACK" end one (case-insensitive, surrounding white space ignored);
+/// anything else ("ROLLBACK TO SAVEPOINT x", DDL, statement DML) is a statement.
+[[nodiscard]] event_role role_of_query(std::string_view sql) noexcept;
+
 class position_tracker
 {
 public:
@@ -95,6 +109,9 @@ private:
     bool explicit_begin_ = false; // opened by BEGIN or a non-standalone MariaDB GTID
     file_position transaction_start_;
     std::size_t delivered_in_transaction_ = 0;
+    // Events inside TRANSACTION_PAYLOAD carry log_pos 0: the payload event's own log_pos (the end
+    // of the whole transaction) is then the last position known when the inner XID arrives.
+    std::uint32_t last_log_pos_ = 0;
     std::size_t skip_remaining_ = 0;
     std::optional<gtid> pending_gtid_;
     std::optional<binlogstream::mariadb_gtid> pending_mariadb_gtid_;

@@ -5,7 +5,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace binlogstream;
@@ -224,6 +226,82 @@ BOOST_AUTO_TEST_CASE(equality_and_hash)
         std::hash<gtid>{}(gtid::parse(manual_uuid + ":1")) ==
         std::hash<gtid>{}(gtid::parse(manual_uuid_lc + ":1"))
     );
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(gtid_set_model)
+
+// Random inserts checked against a plain std::set of GTIDs: membership, canonical text (rebuilt from
+// the model), and the round trips through text and the binary form.
+BOOST_AUTO_TEST_CASE(random_inserts_match_a_simple_model)
+{
+    std::uint64_t state = 0x9e3779b97f4a7c15ull;
+    auto next = [&state](std::uint64_t bound) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state % bound;
+    };
+    const std::vector<uuid> uuids = {
+        uuid::parse("3e11fa47-71ca-11e1-9e33-c80aa9429562"),
+        uuid::parse("2174b383-5441-11e8-b90a-c80aa9429562"),
+    };
+    const std::vector<std::string> tags = {"", "a", "b_2"};
+    for (int round = 0; round < 200; ++round)
+    {
+        gtid_set set;
+        std::set<std::tuple<uuid, std::string, std::uint64_t>> model;
+        auto count = next(40);
+        for (std::uint64_t i = 0; i < count; ++i)
+        {
+            const auto& u = uuids[next(uuids.size())];
+            const auto& t = tags[next(tags.size())];
+            auto first = 1 + next(30);
+            auto last = first + next(4);
+            set.insert(gtid_set::source_id{u, t}, gtid_set::interval{first, last});
+            for (auto g = first; g <= last; ++g)
+                model.insert({u, t, g});
+        }
+        for (const auto& u : uuids)
+            for (const auto& t : tags)
+                for (std::uint64_t g = 1; g <= 40; ++g)
+                    BOOST_TEST(set.contains(gtid{u, t, g}) == (model.count({u, t, g}) == 1));
+
+        // The canonical text, rebuilt from the model: sources in order, runs merged.
+        std::string expected;
+        const uuid* last_uuid = nullptr;
+        for (auto it = model.begin(); it != model.end();)
+        {
+            const auto& [u, t, g] = *it;
+            if (last_uuid == nullptr || *last_uuid != u)
+            {
+                expected += (last_uuid ? "," : "") + u.to_string();
+                last_uuid = &std::get<0>(*it);
+            }
+            if (!t.empty())
+                expected += ":" + t;
+            while (it != model.end() && std::get<0>(*it) == u && std::get<1>(*it) == t)
+            {
+                auto start = std::get<2>(*it);
+                auto end = start;
+                auto run = std::next(it);
+                while (run != model.end() && std::get<0>(*run) == u && std::get<1>(*run) == t &&
+                       std::get<2>(*run) == end + 1)
+                {
+                    ++end;
+                    ++run;
+                }
+                expected += ":" + std::to_string(start) + (end != start ? "-" + std::to_string(end) : "");
+                it = run;
+            }
+        }
+        BOOST_TEST(set.to_string() == expected);
+        BOOST_TEST((gtid_set::parse(set.to_string()) == set));
+        std::error_code ec;
+        BOOST_TEST((gtid_set::decode(set.encode(), ec) == set));
+        BOOST_TEST(!ec);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

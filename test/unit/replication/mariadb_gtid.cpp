@@ -18,11 +18,11 @@ BOOST_AUTO_TEST_CASE(single)
     auto g = mariadb_gtid::parse("0-10124-3584");
     BOOST_TEST(g.domain_id == 0u);
     BOOST_TEST(g.server_id == 10124u);
-    BOOST_TEST(g.sequence == 3584u);
+    BOOST_TEST(g.seq_no == 3584u);
     BOOST_TEST(g.to_string() == "0-10124-3584");
     auto big = mariadb_gtid::parse("4294967295-4294967295-18446744073709551615");
     BOOST_TEST(big.domain_id == 4294967295u);
-    BOOST_TEST(big.sequence == 18446744073709551615ull);
+    BOOST_TEST(big.seq_no == 18446744073709551615ull);
     BOOST_TEST(big.to_string() == "4294967295-4294967295-18446744073709551615");
 }
 

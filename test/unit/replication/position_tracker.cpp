@@ -8,6 +8,7 @@
 #include "replication/position_tracker.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <zstd.h>
 
 #include <cstring>
 #include <fstream>
@@ -80,7 +81,7 @@ walk_result walk(const std::string& relative, std::string_view file_name, stream
         BOOST_REQUIRE(p + size <= d.size());
         const unsigned char* body = h + 19;
         std::size_t body_size = size - 19;
-        tracked_event e = ev(event_role::other, log_pos, size);
+        tracked_event e = ev(role_of_event_type(type), log_pos, size);
         switch (type)
         {
             case 15: // FORMAT_DESCRIPTION: the checksum algorithm byte precedes the FDE's own CRC
@@ -98,47 +99,64 @@ walk_result walk(const std::string& relative, std::string_view file_name, stream
                 auto db_len = body[8];
                 auto status_len = le(body + 11, 2);
                 std::size_t q = 13 + status_len + db_len + 1;
-                std::string_view sql(reinterpret_cast<const char*>(body + q), body_size - q - checksum);
-                e.role = sql == "BEGIN"                           ? event_role::begin
-                         : (sql == "COMMIT" || sql == "ROLLBACK") ? event_role::commit
-                                                                  : event_role::statement;
+                e.role = role_of_query(
+                    std::string_view(reinterpret_cast<const char*>(body + q), body_size - q - checksum)
+                );
                 break;
             }
-            case 16:
-                e.role = event_role::commit;
-                break;
             case 33: // MySQL GTID: flags, 16-byte uuid, gno
             {
                 gtid g;
                 std::memcpy(g.source.bytes.data(), body + 1, 16);
                 g.gno = le(body + 17, 8);
-                e.role = event_role::mysql_gtid;
                 e.mysql = g;
                 break;
             }
-            case 34:
-                e.role = event_role::anonymous_gtid;
-                break;
             case 162: // MariaDB GTID: u64 sequence, u32 domain, u8 flags (FL_STANDALONE = 1)
-                e.role = event_role::mariadb_gtid;
                 e.mariadb =
                     mariadb_gtid{std::uint32_t(le(body + 8, 4)), std::uint32_t(le(h + 5, 4)), le(body, 8)};
                 e.mariadb_standalone = (body[12] & 1) != 0;
                 break;
-            case 5:
-            case 13:
-            case 14:
-            case 19:
-            case 23:
-            case 24:
-            case 25:
-            case 29:
-            case 30:
-            case 31:
-            case 32:
-            case 160:
-                e.role = event_role::data;
-                break;
+            case 40: // TRANSACTION_PAYLOAD: feed it, then the inner events (log_pos 0) it carries
+            {
+                BOOST_TEST(w.tracker.on_event(e));
+                // Header fields: type, length, value (1-byte lengths here) up to the end mark 0.
+                std::size_t f = 0, payload_size = 0, uncompressed = 0;
+                while (body[f] != 0)
+                {
+                    auto field = body[f], len = body[f + 1];
+                    auto value = le(body + f + 2, len);
+                    if (field == 1)
+                        payload_size = value;
+                    if (field == 3)
+                        uncompressed = value;
+                    f += 2 + len;
+                }
+                ++f;
+                std::vector<unsigned char> inner(uncompressed);
+                auto n = ZSTD_decompress(inner.data(), inner.size(), body + f, payload_size);
+                BOOST_REQUIRE(n == uncompressed);
+                for (std::size_t q = 0; q + 19 <= inner.size();)
+                {
+                    const unsigned char* ih = inner.data() + q;
+                    auto isize = std::uint32_t(le(ih + 9, 4));
+                    auto ie = ev(role_of_event_type(ih[4]), std::uint32_t(le(ih + 13, 4)), isize);
+                    if (ih[4] == 2)
+                    {
+                        std::size_t iq = 19 + 13 + le(ih + 19 + 11, 2) + ih[19 + 8] + 1;
+                        ie.role =
+                            role_of_query(std::string_view(reinterpret_cast<const char*>(ih + iq), isize - iq)
+                            );
+                    }
+                    const bool open = w.tracker.in_transaction();
+                    BOOST_TEST(w.tracker.on_event(ie));
+                    if (open && !w.tracker.in_transaction())
+                        ++w.transactions;
+                    q += isize;
+                }
+                p += size;
+                continue;
+            }
             default:
                 break;
         }
@@ -337,6 +355,68 @@ BOOST_AUTO_TEST_CASE(real_mysql_binlog)
     for (const auto& range : sources.begin()->second)
         count += range.last - range.first + 1;
     BOOST_TEST(count == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(real_compressed_transaction)
+{
+    // transaction_compression.000001 (MySQL 8.0.32, 475 bytes): FDE, PREVIOUS_GTIDS, ANONYMOUS_GTID,
+    // TRANSACTION_PAYLOAD at 274 (157 bytes, log_pos 431) holding QUERY, TABLE_MAP, WRITE_ROWS and
+    // XID with log_pos 0, then ROTATE (44 bytes) at 431. The transaction ends at the payload's end.
+    auto w = walk(
+        "rust_mysql_common/test-data/binlogs/transaction_compression.000001",
+        "binlog.000042",
+        stream_position{{"", 4}, std::nullopt, std::nullopt}
+    );
+    BOOST_TEST(w.transactions == 1u);
+    BOOST_TEST(!w.tracker.in_transaction());
+    // The closing ROTATE names binlog.000043: the checkpoint moved there.
+    BOOST_TEST(w.tracker.committed().file.to_string() == "binlog.000043:4");
+}
+
+BOOST_AUTO_TEST_CASE(payload_inner_events_commit_at_the_payload_end)
+{
+    position_tracker t(stream_position{{"binlog.000001", 4}, std::nullopt, std::nullopt});
+    (void)t.on_event(ev(event_role::anonymous_gtid, 274, 77));
+    (void)t.on_event(ev(event_role::data, 431, 157)); // TRANSACTION_PAYLOAD
+    (void)t.on_event(ev(event_role::begin, 0, 71));
+    (void)t.on_event(ev(event_role::data, 0, 45));
+    (void)t.on_event(ev(event_role::data, 0, 36));
+    (void)t.on_event(ev(event_role::commit, 0, 27));
+    BOOST_TEST(t.committed().file.to_string() == "binlog.000001:431");
+}
+
+BOOST_AUTO_TEST_CASE(query_roles)
+{
+    struct row
+    {
+        const char* sql;
+        event_role role;
+    };
+    const row rows[] = {
+        {"BEGIN", event_role::begin},
+        {"begin", event_role::begin},
+        {" BEGIN ", event_role::begin},
+        {"XA START X'78',X'',1", event_role::begin},
+        {"COMMIT", event_role::commit},
+        {"COMMIT;", event_role::commit},
+        {"ROLLBACK", event_role::commit},
+        {"ROLLBACK TO SAVEPOINT `s1`", event_role::statement},
+        {"SAVEPOINT `s1`", event_role::statement},
+        {"XA END X'78',X'',1", event_role::statement},
+        {"XA COMMIT X'78',X'',1", event_role::statement},
+        {"BEGINNING", event_role::statement},
+        {"XA STARTED", event_role::statement},
+        {"create table t (a int)", event_role::statement},
+        {"", event_role::statement},
+    };
+    for (const auto& r : rows)
+        BOOST_TEST((role_of_query(r.sql) == r.role), r.sql);
+    BOOST_TEST((role_of_event_type(16) == event_role::commit));
+    BOOST_TEST((role_of_event_type(42) == event_role::mysql_gtid));
+    BOOST_TEST((role_of_event_type(40) == event_role::data));
+    BOOST_TEST((role_of_event_type(27) == event_role::heartbeat));
+    BOOST_TEST((role_of_event_type(15) == event_role::other));
+    BOOST_TEST((role_of_event_type(255) == event_role::other));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,14 @@
+#pragma once
+
+// The subcommands of the `binlogstream` tool. Each takes its own arguments (after the subcommand
+// name) and returns the process exit status.
+
+#include <span>
+#include <string_view>
+
+namespace binlogstream::tool {
+
+/// `binlogstream dump FILE...`: one JSON object per event on stdout.
+int run_dump(std::span<const std::string_view> args);
+
+} // namespace binlogstream::tool
