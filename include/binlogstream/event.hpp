@@ -11,7 +11,6 @@
 #include <binlogstream/event_header.hpp>
 #include <binlogstream/position.hpp>
 #include <binlogstream/rows.hpp>
-#include <binlogstream/position.hpp>
 #include <binlogstream/table.hpp>
 
 #include <array>
@@ -402,7 +401,6 @@ struct mariadb_gtid_list_event
     event_header header;
     /// The top 4 bits of the count field.
     std::uint8_t flags = 0;
-    /// The GTIDs (`mariadb_gtid` from position.hpp).
     std::vector<mariadb_gtid> gtids;
     /// "0-1-100,1-2-5".
     [[nodiscard]] std::string to_string() const;

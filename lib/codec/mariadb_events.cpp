@@ -155,7 +155,7 @@ std::error_code decode_mariadb(
             {
                 g.domain_id = r.u32();
                 g.server_id = r.u32();
-                g.sequence = r.u64();
+                g.seq_no = r.u64();
             }
             // An empty list is followed by two zero bytes (seen from MariaDB 10.0 to 11.8).
             if (!r.ok())
@@ -202,7 +202,7 @@ std::string mariadb_gtid_list_event::to_string() const
         if (i)
             s += ',';
         s += std::to_string(gtids[i].domain_id) + '-' + std::to_string(gtids[i].server_id) + '-' +
-             std::to_string(gtids[i].sequence);
+             std::to_string(gtids[i].seq_no);
     }
     return s;
 }

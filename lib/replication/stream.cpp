@@ -130,59 +130,9 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     // The role of an event in a transaction, for the position tracker.
     static replication::event_role role_of(const event& ev)
     {
-        using replication::event_role;
-        const auto t = header_of(ev).type;
-        switch (t)
-        {
-            case event_type::heartbeat:
-            case event_type::heartbeat_v2:
-                return event_role::heartbeat;
-            case event_type::gtid:
-            case event_type::gtid_tagged:
-                return event_role::mysql_gtid;
-            case event_type::anonymous_gtid:
-                return event_role::anonymous_gtid;
-            case event_type::mariadb_gtid:
-                return event_role::mariadb_gtid;
-            case event_type::xid:
-            case event_type::xa_prepare:
-                return event_role::commit;
-            case event_type::query:
-            case event_type::mariadb_query_compressed:
-            {
-                const auto* q = std::get_if<query_event>(&ev);
-                if (!q)
-                    return event_role::statement;
-                auto starts = [&](std::string_view word) {
-                    std::string_view text = q->query;
-                    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-                        text.remove_prefix(1);
-                    if (text.size() < word.size())
-                        return false;
-                    for (std::size_t i = 0; i < word.size(); ++i)
-                        if (std::toupper(static_cast<unsigned char>(text[i])) != word[i])
-                            return false;
-                    return text.size() == word.size() ||
-                           !std::isalnum(static_cast<unsigned char>(text[word.size()]));
-                };
-                if (starts("BEGIN"))
-                    return event_role::begin;
-                if (starts("COMMIT") || starts("ROLLBACK"))
-                    return event_role::commit;
-                return event_role::statement;
-            }
-            case event_type::format_description:
-            case event_type::rotate:
-            case event_type::stop:
-            case event_type::previous_gtids:
-            case event_type::mariadb_gtid_list:
-            case event_type::mariadb_binlog_checkpoint:
-            case event_type::mariadb_start_encryption:
-            case event_type::incident:
-                return event_role::other;
-            default:
-                return event_role::data;
-        }
+        if (const auto* q = std::get_if<query_event>(&ev))
+            return replication::role_of_query(q->query);
+        return replication::role_of_event_type(static_cast<std::uint8_t>(header_of(ev).type));
     }
 
     bool passes_filters(const event& ev) const
