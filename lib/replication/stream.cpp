@@ -64,6 +64,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
 
     // Decoding state: the current format description and the table maps.
     std::optional<format_description_event> fde;
+    format_description_event start_fde; // until the stream's own FDE arrives
     codec::table_registry tables;
 
     void log(log_level level, std::string_view text) const
@@ -232,7 +233,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     std::error_code decode(std::span<const std::byte> bytes, bool in_payload, event& out)
     {
         codec::decode_context ctx;
-        ctx.fde = fde ? &*fde : &codec::default_format_description();
+        ctx.fde = fde ? &*fde : &start_fde;
         ctx.tables = &tables;
         ctx.verify_checksum = opts.verify_checksum && !in_payload;
         ctx.in_payload = in_payload;
@@ -323,6 +324,19 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         }
         cfg.mariadb_annotate_rows = opts.annotate_rows;
         replication::session session(std::move(cfg));
+
+        // The events before the stream's FORMAT_DESCRIPTION (the artificial ROTATE) already carry
+        // the checksum the session negotiates (the server's own algorithm): learn it first.
+        {
+            resultset rs;
+            auto [qec] =
+                co_await conn->async_query("SELECT @@global.binlog_checksum", rs, diag, as_tuple_awaitable);
+            start_fde = codec::default_format_description();
+            bool crc = !qec && !rs.rows.empty() && !rs.rows[0].empty() && rs.rows[0][0] &&
+                       (*rs.rows[0][0] == "CRC32" || *rs.rows[0][0] == "crc32");
+            start_fde.checksum = crc ? checksum_algorithm::crc32 : checksum_algorithm::off;
+            diag.clear();
+        }
 
         auto deadline =
             opts.heartbeat.count() > 0 ? 2 * opts.heartbeat + opts.heartbeat_margin : conn_opts.read_timeout;

@@ -17,6 +17,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto tuple_token = asio::experimental::as_tuple(asio::use_awaitable);
+using json_map = std::map<std::string, std::string>;
 
 struct collected
 {
@@ -57,13 +58,8 @@ collected collect(bls::stream_options opts, const std::string& schema, const std
                                 : e.kind == bls::rows_kind::update ? "update"
                                                                    : "delete"
                             );
-                            out.before.push_back(
-                                r.before.exists() ? bt::image_json(r.before)
-                                                  : decltype(out.before)::value_type{}
-                            );
-                            out.after.push_back(
-                                r.after.exists() ? bt::image_json(r.after) : decltype(out.after)::value_type{}
-                            );
+                            out.before.push_back(r.before.exists() ? bt::image_json(r.before) : json_map{});
+                            out.after.push_back(r.after.exists() ? bt::image_json(r.after) : json_map{});
                         }
                     }
                 },
@@ -147,7 +143,7 @@ BOOST_AUTO_TEST_CASE(stop_at_ends_exactly_there)
     BOOST_TEST(got.end == bls::errc::end_of_stream);
     BOOST_REQUIRE_EQUAL(got.after.size(), 1u);
     BOOST_TEST(got.after[0].at("id") == "1");
-    BOOST_TEST(got.position.file == after_first);
+    BOOST_TEST(got.position.file.to_string() == after_first.to_string());
 }
 
 BOOST_AUTO_TEST_CASE(schema_and_table_filters_apply_to_rows_and_queries)
@@ -155,6 +151,7 @@ BOOST_AUTO_TEST_CASE(schema_and_table_filters_apply_to_rows_and_queries)
     bt::admin_sql(
         "CREATE DATABASE IF NOT EXISTS bls_keep; CREATE DATABASE IF NOT EXISTS bls_drop;"
         "DROP TABLE IF EXISTS bls_keep.a; DROP TABLE IF EXISTS bls_keep.b; DROP TABLE IF EXISTS bls_drop.a;"
+        "DROP TABLE IF EXISTS bls_drop.c;"
         "CREATE TABLE bls_keep.a (id INT PRIMARY KEY); CREATE TABLE bls_keep.b (id INT PRIMARY KEY);"
         "CREATE TABLE bls_drop.a (id INT PRIMARY KEY)"
     );
@@ -190,7 +187,7 @@ BOOST_AUTO_TEST_CASE(a_purged_binlog_is_a_clear_error)
     auto opts = non_blocking_from({"mysql-bin.999999", 4});
     opts.reconnect.enabled = false;
     auto got = collect(opts, "x", "y");
-    BOOST_TEST(got.end.category() == bls::server_category());
+    BOOST_TEST((got.end.category() == bls::server_category()));
     BOOST_TEST(got.end.value() == 1236); // ER_MASTER_FATAL_ERROR_READING_BINLOG
 }
 
