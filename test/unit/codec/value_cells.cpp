@@ -6,6 +6,7 @@ BOOST_TEST_DONT_PRINT_LOG_VALUE(binlogstream::codec::charset_kind)
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -263,7 +264,18 @@ BOOST_AUTO_TEST_CASE(json_cells)
         text.push_back(std::byte(c));
     auto mv = decode(maria, text, text.size());
     BOOST_TEST(mv.as_json().format == json_format::text);
-    BOOST_TEST(json_of(maria, text) == R"({"a": [1,2]})");
+    BOOST_TEST(json_of(maria, text) == R"({"a": [1, 2]})");
+    // Text JSON is re-printed on one line in MySQL's style with its tokens untouched.
+    std::string_view pretty = "{\n  \"k\" : \"a, b: \\\"c\\\"\",\n  \"n\":1.10 , \"u\": \"\\u00e9\"\n}";
+    std::vector<std::byte> padded(pretty.size() + 64, std::byte{0});
+    std::memcpy(padded.data(), pretty.data(), pretty.size());
+    for (bool in_place : {false, true})
+    {
+        json_cell cell{std::span<const std::byte>(padded.data(), pretty.size()), json_format::text, in_place};
+        std::string out;
+        BOOST_TEST_REQUIRE(!cell.to_text(out));
+        BOOST_TEST(out == R"({"k": "a, b: \"c\"", "n": 1.10, "u": "\u00e9"})");
+    }
     // Invalid JSON text is kept as bytes.
     auto broken = hex("03 00 00 00 7b 22 61");
     BOOST_TEST(json_of(maria, broken) == "{\"base64\":\"eyJh\"}");
