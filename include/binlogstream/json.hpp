@@ -30,10 +30,15 @@ struct json_cell
 {
     std::span<const std::byte> data;
     json_format format = json_format::mysql_binary;
+    /// True when at least 64 readable bytes (SIMDJSON_PADDING) follow `data`, as in an event buffer:
+    /// text JSON is then validated in place instead of in a padded copy.
+    bool padded = false;
 
     /// Appends the JSON as text the way MySQL prints it (`{"a": 1, "b": [true, null]}`: ", " and
     /// ": " separators, keys in stored order, doubles in shortest round-trip form). Text JSON is
-    /// validated and re-printed in the same style. Diffs render as an array of
+    /// validated (simdjson) and re-printed in the same style with its tokens unchanged (numbers and
+    /// string escapes exactly as stored; whitespace normalized, so the output is one line). Diffs render as
+    /// an array of
     /// `{"op": "replace", "path": "$.a", "value": …}` objects. errc::invalid_json on malformed input.
     std::error_code to_text(std::string& out) const;
 };
@@ -118,10 +123,12 @@ struct json_diff
 [[nodiscard]] std::error_code
 decode_json_diffs(std::span<const std::byte> diffs, std::vector<json_diff>& out);
 
-/// Applies the diffs of a column to the before-image's JSON (as text, e.g. from `json_cell::to_text`)
-/// and writes the resulting JSON text (MySQL style) to `out`. errc::invalid_json if the before-image
-/// does not parse or a path does not apply.
+/// Applies the diffs of a column, in order, to the column's before-image (MySQL binary JSON, as in the
+/// before row of the PARTIAL_UPDATE_ROWS event) and writes the resulting document as JSON text (MySQL
+/// style, see json_cell::to_text) to `out`. Paths are MySQL JSON paths as the server writes them
+/// (`$`, `.key`, `."quoted key"`, `[n]`, `[last]`). errc::invalid_json if the before-image or a value
+/// is malformed, or a path does not apply.
 [[nodiscard]] std::error_code
-apply_json_diffs(std::string_view before_text, std::span<const json_diff> diffs, std::string& out);
+apply_json_diffs(std::span<const std::byte> before, std::span<const json_diff> diffs, std::string& out);
 
 } // namespace binlogstream
