@@ -131,8 +131,21 @@ struct json_appender
     void operator()(const string_value& v) const { append_string_value(out, v); }
     void operator()(const json_cell& v) const
     {
+        auto start = out.size();
         if (v.to_text(out))
+        {
             append_base64_object(out, v.data); // not valid JSON: keep the bytes, lossless
+            return;
+        }
+        // Strings inside binary JSON are supposed to be utf8mb4; keep the output valid regardless.
+        std::string_view rendered(out.data() + start, out.size() - start);
+        if (!is_valid_utf8(rendered))
+        {
+            std::string repaired;
+            (void)append_utf8(repaired, rendered, charset_kind::utf8mb4, text_errors::replace);
+            out.resize(start);
+            out += repaired;
+        }
     }
     void operator()(const geometry_value& v) const
     {

@@ -1,6 +1,7 @@
 // libFuzzer target: one row-image cell. The first four bytes give the column description (type, two
-// bytes of metadata, flags: bit 0 unsigned, bit 1 partial JSON, bits 2-3 a charset choice); the rest is
-// the row data starting at the cell.
+// bytes of metadata, flags: bit 0 unsigned, bit 1 partial JSON, bits 2-3 a charset choice, bit 4 text
+// JSON, bit 5 enum/set literals, bit 6 a multi-byte legacy charset); the rest is the row data starting
+// at the cell.
 
 #include <binlogstream/table.hpp>
 #include <binlogstream/value.hpp>
@@ -23,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     col.meta = std::uint16_t(data[1] << 8 | data[2]);
     col.is_unsigned = data[3] & 1;
     static constexpr std::uint16_t charsets[] = {0, 63, 8, 45};
-    col.charset = charsets[(data[3] >> 2) & 3];
+    col.charset = (data[3] & 64) ? 28 : charsets[(data[3] >> 2) & 3]; // 28: gbk, through iconv
     if (data[3] & 32)
     {
         col.enum_values = {"a", "b", "c"};

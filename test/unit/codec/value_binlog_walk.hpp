@@ -34,7 +34,8 @@ struct row_cell
 struct row_image
 {
     int event_type = 0;
-    bool after = false; // the after image of an UPDATE (or the image of a WRITE)
+    std::size_t event_pos = 0; // file offset of the rows event
+    bool after = false;        // the after image of an UPDATE (or the image of a WRITE)
     std::vector<row_cell> cells;
 };
 
@@ -54,6 +55,11 @@ public:
 
     [[nodiscard]] bool loaded() const { return data_.size() > 4; }
     [[nodiscard]] const std::map<std::uint64_t, binlogstream::table_info>& tables() const { return tables_; }
+    /// Every rows event seen: file offset and the flags of its post-header (bit 0: STMT_END_F).
+    [[nodiscard]] const std::vector<std::pair<std::size_t, std::uint16_t>>& rows_events() const
+    {
+        return rows_events_;
+    }
 
     /// Calls `on_row` for every row image; returns the first decoding error.
     std::error_code run(const std::function<void(const binlogstream::table_info&, const row_image&)>& on_row)
@@ -83,7 +89,7 @@ public:
                 if (type == 19)
                     ec = table_map(body);
                 else if ((type >= 23 && type <= 25) || (type >= 30 && type <= 32) || type == 39)
-                    ec = rows(type, body, on_row);
+                    ec = rows(type, pos, body, on_row);
                 if (ec)
                     return ec;
             }
@@ -125,6 +131,10 @@ private:
             case column_type::medium_blob:
             case column_type::long_blob:
             case column_type::blob:
+            // GEOMETRY is a blob underneath and takes a charset slot (MariaDB log_event_client.cc
+            // is_character_type: "Base class is blob for geom type"); MySQL 9 counts VECTOR too.
+            case column_type::geometry:
+            case column_type::vector:
                 return true;
             default:
                 return false;
@@ -272,6 +282,7 @@ private:
 
     std::error_code rows(
         int type,
+        std::size_t event_pos,
         bytes_view body,
         const std::function<void(const binlogstream::table_info&, const row_image&)>& on_row
     )
@@ -279,7 +290,7 @@ private:
         using binlogstream::column_type;
         binlogstream::codec::byte_reader r(body);
         auto table_id = r.u48();
-        r.skip(2);
+        rows_events_.emplace_back(event_pos, r.u16());
         bool v2 = type >= 30;
         if (v2)
         {
@@ -324,6 +335,7 @@ private:
                 auto nulls = bitmap(r, n_present);
                 row_image img;
                 img.event_type = type;
+                img.event_pos = event_pos;
                 img.after = after && !(type == 25 || type == 32);
                 std::size_t k = 0;
                 for (std::size_t i = 0; i < count; ++i)
@@ -378,6 +390,7 @@ private:
     std::vector<std::byte> data_;
     bool checksum_ = false;
     std::map<std::uint64_t, binlogstream::table_info> tables_;
+    std::vector<std::pair<std::size_t, std::uint16_t>> rows_events_;
 };
 
 } // namespace value_test
