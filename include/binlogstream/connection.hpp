@@ -143,8 +143,11 @@ struct initiate_awaitable
 /// the connection's. Per-operation cancellation (`asio::bind_cancellation_slot`) is honoured; a
 /// cancelled or timed-out operation closes the connection, whose framing is then unknown.
 ///
-/// Only one operation may be outstanding at a time (except `close()`). The connection, and every
-/// object an operation takes by reference, must outlive the operation.
+/// One operation at a time: a second one started while the first runs completes with
+/// `errc::operation_in_progress` (exceptions: `async_write_command` may overlap one
+/// `async_read_packet`, and `close()`/`async_close` may be called at any time). The connection is
+/// neither copyable nor movable (operations refer to it); it, and every object an operation takes by
+/// reference, must outlive the operation.
 ///
 /// Thread safety: distinct objects safe, shared objects unsafe (use one executor or a strand).
 class connection
@@ -154,10 +157,12 @@ public:
 
     /// A closed connection whose operations will run on `ex`.
     explicit connection(asio::any_io_executor ex);
+    /// Closes the transport. No operation may still be running.
     ~connection();
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
 
+    /// The executor the operations run on.
     [[nodiscard]] executor_type get_executor() const noexcept;
 
     /// Connects, negotiates TLS per `opts.ssl`, and authenticates.

@@ -60,6 +60,9 @@ struct connection::impl
     binlogstream::server_info info;
     std::chrono::milliseconds read_timeout{0};
     bool connected = false;
+    // One reader and one writer at a time: a second concurrent read would interleave frames.
+    bool reading = false;
+    bool writing = false;
 
     // A failure that leaves the framing unknown (transport, timeout, decoding) ends the connection;
     // a server error does not.
@@ -82,6 +85,41 @@ struct connection::impl
 };
 
 namespace {
+
+// Marks the read side, the write side or both busy for the life of an operation; an operation that
+// finds its side busy fails with errc::operation_in_progress.
+class busy_guard
+{
+public:
+    busy_guard(bool* read_flag, bool* write_flag) noexcept
+    {
+        if ((read_flag && *read_flag) || (write_flag && *write_flag))
+            return;
+        read_ = read_flag;
+        write_ = write_flag;
+        if (read_)
+            *read_ = true;
+        if (write_)
+            *write_ = true;
+        owns_ = true;
+    }
+    ~busy_guard()
+    {
+        if (read_)
+            *read_ = false;
+        if (write_)
+            *write_ = false;
+    }
+    busy_guard(const busy_guard&) = delete;
+    busy_guard& operator=(const busy_guard&) = delete;
+
+    [[nodiscard]] bool owns() const noexcept { return owns_; }
+
+private:
+    bool* read_ = nullptr;
+    bool* write_ = nullptr;
+    bool owns_ = false;
+};
 
 std::string endpoint_text(const connection_options& opts)
 {
@@ -113,7 +151,7 @@ asio::awaitable<std::error_code> connection::impl::handshake(connection_options 
     }
 
     std::vector<std::byte> packet;
-    packets.reset_sequence();
+    packets.reset();
     if ((ec = co_await packets.read(packet)))
     {
         diag.set_client("reading the server's handshake from " + endpoint_text(opts));
@@ -145,6 +183,10 @@ asio::awaitable<std::error_code> connection::impl::handshake(connection_options 
 
     if (use_tls)
     {
+        // Nothing may follow the handshake before TLS starts; buffered bytes would be plaintext
+        // injected ahead of the encrypted stream.
+        if (packets.buffered() != 0)
+            co_return errc::unexpected_packet;
         std::vector<std::byte> request;
         wire::serialize_ssl_request(caps, max_packet, wire::client_charset, request);
         if ((ec = co_await packets.write(request)))
@@ -251,6 +293,9 @@ void connection::close() noexcept
 asio::awaitable<std::error_code> connection::run_connect(connection_options opts, diagnostics& diag)
 {
     diag.clear();
+    busy_guard guard(&impl_->reading, &impl_->writing);
+    if (!guard.owns())
+        co_return errc::operation_in_progress;
     close();
     impl_->read_timeout = opts.read_timeout;
     impl_->packets.set_max_packet_size(opts.max_packet_size);
@@ -274,6 +319,9 @@ asio::awaitable<std::error_code> connection::run_connect(connection_options opts
 asio::awaitable<std::error_code> connection::run_query(std::string sql, resultset& out, diagnostics& diag)
 {
     diag.clear();
+    busy_guard guard(&impl_->reading, &impl_->writing);
+    if (!guard.owns())
+        co_return errc::operation_in_progress;
     out = resultset{};
     if (!is_open())
         co_return errc::not_connected;
@@ -318,6 +366,9 @@ asio::awaitable<std::error_code> connection::run_query(std::string sql, resultse
 asio::awaitable<std::error_code> connection::run_ping(diagnostics& diag)
 {
     diag.clear();
+    busy_guard guard(&impl_->reading, &impl_->writing);
+    if (!guard.owns())
+        co_return errc::operation_in_progress;
     if (!is_open())
         co_return errc::not_connected;
     std::vector<std::byte> packet;
@@ -357,6 +408,9 @@ asio::awaitable<std::error_code> connection::run_quit()
 
 asio::awaitable<std::error_code> connection::run_write_command(std::span<const std::byte> payload)
 {
+    busy_guard guard(nullptr, &impl_->writing);
+    if (!guard.owns())
+        co_return errc::operation_in_progress;
     if (!is_open())
         co_return errc::not_connected;
     impl_->packets.reset_sequence();
@@ -368,6 +422,9 @@ asio::awaitable<std::error_code> connection::run_write_command(std::span<const s
 asio::awaitable<std::error_code>
 connection::run_read_packet(std::vector<std::byte>& out, std::optional<std::chrono::milliseconds> timeout)
 {
+    busy_guard guard(&impl_->reading, nullptr);
+    if (!guard.owns())
+        co_return errc::operation_in_progress;
     if (!is_open())
         co_return errc::not_connected;
     auto ec = co_await impl_->read_packet(out, timeout.value_or(impl_->read_timeout));

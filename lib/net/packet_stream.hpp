@@ -28,6 +28,14 @@ public:
     void set_max_packet_size(std::size_t n) noexcept { max_packet_size_ = n; }
     /// A command starts a new exchange: sequence ids restart at 0.
     void reset_sequence() noexcept { sequence_ = 0; }
+    /// Bytes received and not yet consumed.
+    [[nodiscard]] std::size_t buffered() const noexcept { return end_ - begin_; }
+    /// Forgets buffered bytes (a new transport starts clean).
+    void reset() noexcept
+    {
+        sequence_ = 0;
+        begin_ = end_ = 0;
+    }
 
     /// Reads one whole packet into `out`. EOF becomes `errc::server_closed`.
     asio::awaitable<std::error_code> read(std::vector<std::byte>& out);
@@ -35,8 +43,16 @@ public:
     asio::awaitable<std::error_code> write(std::span<const std::byte> payload);
 
 private:
+    // Ensures `n` bytes (n <= buffer size) are buffered, reading as much as the stream has.
+    asio::awaitable<std::error_code> fill(std::size_t n);
+
     transport& transport_;
     std::uint8_t sequence_ = 0;
+    // Reads go through a buffer so that a run of small packets (binlog events, rows) costs one
+    // read_some, not two reads per packet; large bodies bypass it.
+    std::vector<std::byte> read_buffer_ = std::vector<std::byte>(64 * 1024);
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
     std::size_t max_packet_size_ = std::size_t(1) << 30;
     std::vector<std::byte> write_buffer_;
 };

@@ -80,6 +80,19 @@ asio::awaitable<std::error_code> transport::read(asio::mutable_buffer buffer)
     co_return ec;
 }
 
+asio::awaitable<std::error_code> transport::read_some(asio::mutable_buffer buffer, std::size_t& n)
+{
+    std::error_code ec = asio::error::not_connected;
+    n = 0;
+    if (auto* s = std::get_if<asio::ip::tcp::socket>(&stream_))
+        std::tie(ec, n) = co_await s->async_read_some(buffer, use_tuple);
+    else if (auto* u = std::get_if<asio::local::stream_protocol::socket>(&stream_))
+        std::tie(ec, n) = co_await u->async_read_some(buffer, use_tuple);
+    else if (auto* t = std::get_if<tls_stream>(&stream_))
+        std::tie(ec, n) = co_await (*t)->async_read_some(buffer, use_tuple);
+    co_return ec;
+}
+
 asio::awaitable<std::error_code> transport::write(asio::const_buffer buffer)
 {
     std::error_code ec = asio::error::not_connected;

@@ -35,6 +35,8 @@ public:
 
     /// Reads exactly `buffer.size()` bytes.
     asio::awaitable<std::error_code> read(asio::mutable_buffer buffer);
+    /// Reads at least one byte (what is available, up to `buffer.size()`); `n` is the count.
+    asio::awaitable<std::error_code> read_some(asio::mutable_buffer buffer, std::size_t& n);
     /// Writes all of `buffer`.
     asio::awaitable<std::error_code> write(asio::const_buffer buffer);
 

@@ -196,6 +196,13 @@ asio::awaitable<void> close_aborts_pending(connection_options opts)
     };
     auto closer = [](connection& c, asio::steady_timer& t) -> asio::awaitable<void> {
         co_await t.async_wait(asio::use_awaitable);
+        // While the read runs, another read-side operation is refused.
+        diagnostics d;
+        auto [ping_ec] = co_await c.async_ping(d, as_tuple(asio::use_awaitable));
+        BOOST_TEST(ping_ec == make_error_code(errc::operation_in_progress), ping_ec.message());
+        std::vector<std::byte> other;
+        auto [read_ec] = co_await c.async_read_packet(other, as_tuple(asio::use_awaitable));
+        BOOST_TEST(read_ec == make_error_code(errc::operation_in_progress), read_ec.message());
         c.close();
     };
     co_await (reader(conn, packet, read_ec) && closer(conn, timer));
