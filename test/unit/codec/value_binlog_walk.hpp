@@ -80,6 +80,9 @@ public:
             {
                 // A checksum-aware FDE ends with the algorithm byte and its own CRC.
                 checksum_ = body.size() >= 5 && std::to_integer<int>(body[body.size() - 5]) == 1;
+                if (body.size() >= 52)
+                    mariadb_ = binlogstream::codec::as_string(body.subspan(2, 50)).find("MariaDB") !=
+                               std::string::npos;
             }
             else
             {
@@ -119,8 +122,13 @@ private:
         }
     }
 
-    static bool is_character(binlogstream::column_type t)
+    bool is_character(binlogstream::column_type t) const
     {
+        // GEOMETRY is a blob underneath and takes a charset slot on MariaDB (log_event_client.cc
+        // is_character_type: "Base class is blob for geom type") but not on MySQL, whose list is
+        // STRING, VAR_STRING, VARCHAR, BLOB and (9.x) VECTOR.
+        if (t == binlogstream::column_type::geometry)
+            return mariadb_;
         using binlogstream::column_type;
         switch (t)
         {
@@ -131,9 +139,6 @@ private:
             case column_type::medium_blob:
             case column_type::long_blob:
             case column_type::blob:
-            // GEOMETRY is a blob underneath and takes a charset slot (MariaDB log_event_client.cc
-            // is_character_type: "Base class is blob for geom type"); MySQL 9 counts VECTOR too.
-            case column_type::geometry:
             case column_type::vector:
                 return true;
             default:
@@ -389,6 +394,7 @@ private:
 
     std::vector<std::byte> data_;
     bool checksum_ = false;
+    bool mariadb_ = false;
     std::map<std::uint64_t, binlogstream::table_info> tables_;
     std::vector<std::pair<std::size_t, std::uint16_t>> rows_events_;
 };
