@@ -30,10 +30,15 @@ struct json_cell
 {
     std::span<const std::byte> data;
     json_format format = json_format::mysql_binary;
+    /// True when at least 64 readable bytes (SIMDJSON_PADDING) follow `data`, as in an event buffer:
+    /// text JSON is then validated in place instead of in a padded copy.
+    bool padded = false;
 
     /// Appends the JSON as text the way MySQL prints it (`{"a": 1, "b": [true, null]}`: ", " and
     /// ": " separators, keys in stored order, doubles in shortest round-trip form). Text JSON is
-    /// validated and re-printed in the same style. Diffs render as an array of
+    /// validated (simdjson) and re-printed in the same style with its tokens unchanged (numbers and
+    /// string escapes exactly as stored; whitespace normalized, so the output is one line). Diffs render as
+    /// an array of
     /// `{"op": "replace", "path": "$.a", "value": …}` objects. errc::invalid_json on malformed input.
     std::error_code to_text(std::string& out) const;
 };

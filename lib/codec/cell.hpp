@@ -23,7 +23,8 @@ namespace binlogstream::codec {
 ///
 /// Value kinds: integers give int64, or uint64 when `col.is_unsigned`; BLOB/TEXT/CHAR/VARCHAR give
 /// string_value (is_blob for the BLOB family); JSON on the wire (type 245) gives a MySQL binary
-/// json_cell, a column resolved as JSON but written as a BLOB (MariaDB) a text json_cell.
+/// json_cell, a column resolved as JSON but written as a BLOB (MariaDB) a text json_cell (set its
+/// `padded` flag when the event buffer has SIMDJSON_PADDING spare bytes, to validate it in place).
 [[nodiscard]] std::error_code
 decode_cell(const column_info& col, bytes_view data, value& out, std::size_t& consumed) noexcept;
 

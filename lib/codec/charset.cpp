@@ -1,6 +1,8 @@
 #include "codec/charset.hpp"
 
 #include <array>
+#include <cerrno>
+#include <iconv.h>
 
 namespace binlogstream::codec {
 namespace {
@@ -151,6 +153,136 @@ std::error_code from_utf32(std::string& out, std::string_view s, text_errors pol
     return {};
 }
 
+const char* iconv_name(charset_kind kind) noexcept
+{
+    switch (kind)
+    {
+        case charset_kind::latin2:
+            return "ISO-8859-2";
+        case charset_kind::cp1250:
+            return "CP1250";
+        case charset_kind::cp1251:
+            return "CP1251";
+        case charset_kind::cp1256:
+            return "CP1256";
+        case charset_kind::cp1257:
+            return "CP1257";
+        case charset_kind::cp850:
+            return "CP850";
+        case charset_kind::cp852:
+            return "CP852";
+        case charset_kind::cp866:
+            return "CP866";
+        case charset_kind::koi8r:
+            return "KOI8-R";
+        case charset_kind::koi8u:
+            return "KOI8-U";
+        case charset_kind::greek:
+            return "ISO-8859-7";
+        case charset_kind::hebrew:
+            return "ISO-8859-8";
+        case charset_kind::latin5:
+            return "ISO-8859-9";
+        case charset_kind::latin7:
+            return "ISO-8859-13";
+        case charset_kind::armscii8:
+            return "ARMSCII-8";
+        case charset_kind::macce:
+            return "MAC-CENTRALEUROPE";
+        case charset_kind::macroman:
+            return "MACINTOSH";
+        case charset_kind::tis620:
+            return "TIS-620";
+        case charset_kind::big5:
+            return "BIG5";
+        case charset_kind::gb2312:
+            return "EUC-CN";
+        case charset_kind::gbk:
+            return "GBK";
+        case charset_kind::gb18030:
+            return "GB18030";
+        case charset_kind::sjis:
+            return "SHIFT_JIS";
+        case charset_kind::cp932:
+            return "CP932";
+        case charset_kind::ujis:
+            return "EUC-JP";
+        case charset_kind::eucjpms:
+            return "EUC-JP-MS";
+        case charset_kind::euckr:
+            return "EUC-KR";
+        default:
+            return nullptr;
+    }
+}
+
+// One converter per charset and thread, opened on first use and kept (iconv_t is not thread-safe).
+class converter_cache
+{
+public:
+    converter_cache() { handles_.fill(invalid_handle()); }
+    converter_cache(const converter_cache&) = delete;
+    converter_cache& operator=(const converter_cache&) = delete;
+    ~converter_cache()
+    {
+        for (auto h : handles_)
+            if (h != invalid_handle() && h != failed_handle())
+                iconv_close(h);
+    }
+
+    // The converter to UTF-8, or nullptr when the C library has none.
+    iconv_t get(charset_kind kind)
+    {
+        auto& h = handles_[static_cast<std::size_t>(kind)];
+        if (h == invalid_handle())
+        {
+            h = iconv_open("UTF-8", iconv_name(kind));
+            if (h == invalid_handle())
+                h = failed_handle();
+        }
+        if (h == failed_handle())
+            return nullptr;
+        iconv(h, nullptr, nullptr, nullptr, nullptr); // reset the shift state
+        return h;
+    }
+
+private:
+    static iconv_t invalid_handle() noexcept { return reinterpret_cast<iconv_t>(-1); }
+    static iconv_t failed_handle() noexcept { return reinterpret_cast<iconv_t>(-2); }
+
+    std::array<iconv_t, 64> handles_{};
+};
+
+std::error_code from_iconv(std::string& out, std::string_view s, charset_kind kind, text_errors policy)
+{
+    thread_local converter_cache cache;
+    iconv_t h = cache.get(kind);
+    if (h == nullptr)
+        return from_utf8(out, s, policy);
+    // iconv's interface is not const-correct; it does not write through the input pointer.
+    char* in = const_cast<char*>(s.data());
+    std::size_t in_left = s.size();
+    char buf[512];
+    while (in_left > 0)
+    {
+        char* dst = buf;
+        std::size_t dst_left = sizeof buf;
+        auto r = iconv(h, &in, &in_left, &dst, &dst_left);
+        out.append(buf, std::size_t(dst - buf));
+        if (r != static_cast<std::size_t>(-1))
+            continue;
+        if (errno == E2BIG)
+            continue;
+        // EILSEQ (invalid sequence) or EINVAL (incomplete sequence at the end).
+        if (!emit_invalid(out, policy))
+            return make_error_code(errc::invalid_text);
+        ++in;
+        --in_left;
+        iconv(h, nullptr, nullptr, nullptr, nullptr);
+    }
+    return {};
+}
+
 } // namespace
 
 charset_kind charset_of(std::uint16_t collation) noexcept
@@ -206,6 +338,100 @@ charset_kind charset_of(std::uint16_t collation) noexcept
         case 60:
         case 61:
             return charset_kind::utf32;
+        case 2:
+        case 9:
+        case 21:
+        case 27:
+        case 77:
+            return charset_kind::latin2;
+        case 26:
+        case 34:
+        case 44:
+        case 66:
+        case 99:
+            return charset_kind::cp1250;
+        case 14:
+        case 23:
+        case 50:
+        case 51:
+        case 52:
+            return charset_kind::cp1251;
+        case 57:
+        case 67:
+            return charset_kind::cp1256;
+        case 29:
+        case 58:
+        case 59:
+            return charset_kind::cp1257;
+        case 4:
+        case 80:
+            return charset_kind::cp850;
+        case 40:
+        case 81:
+            return charset_kind::cp852;
+        case 36:
+        case 68:
+            return charset_kind::cp866;
+        case 7:
+        case 74:
+            return charset_kind::koi8r;
+        case 22:
+        case 75:
+            return charset_kind::koi8u;
+        case 25:
+        case 70:
+            return charset_kind::greek;
+        case 16:
+        case 71:
+            return charset_kind::hebrew;
+        case 30:
+        case 78:
+            return charset_kind::latin5;
+        case 20:
+        case 41:
+        case 42:
+        case 79:
+            return charset_kind::latin7;
+        case 32:
+        case 64:
+            return charset_kind::armscii8;
+        case 38:
+        case 43:
+            return charset_kind::macce;
+        case 39:
+        case 53:
+            return charset_kind::macroman;
+        case 18:
+        case 89:
+            return charset_kind::tis620;
+        case 1:
+        case 84:
+            return charset_kind::big5;
+        case 24:
+        case 86:
+            return charset_kind::gb2312;
+        case 28:
+        case 87:
+            return charset_kind::gbk;
+        case 248:
+        case 249:
+        case 250:
+            return charset_kind::gb18030;
+        case 13:
+        case 88:
+            return charset_kind::sjis;
+        case 95:
+        case 96:
+            return charset_kind::cp932;
+        case 12:
+        case 91:
+            return charset_kind::ujis;
+        case 97:
+        case 98:
+            return charset_kind::eucjpms;
+        case 19:
+        case 85:
+            return charset_kind::euckr;
         default:
             break;
     }
@@ -310,8 +536,9 @@ std::error_code append_utf8(std::string& out, std::string_view bytes, charset_ki
         case charset_kind::binary:
         case charset_kind::unknown:
             return from_utf8(out, bytes, policy);
+        default:
+            return from_iconv(out, bytes, kind, policy);
     }
-    return {};
 }
 
 } // namespace binlogstream::codec

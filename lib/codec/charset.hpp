@@ -26,6 +26,35 @@ enum class charset_kind : std::uint8_t
     utf16,
     utf16le,
     utf32,
+    // Converted with the C library's iconv (glibc gconv modules); if a converter is unavailable at
+    // run time the bytes are treated as UTF-8.
+    latin2,
+    cp1250,
+    cp1251,
+    cp1256,
+    cp1257,
+    cp850,
+    cp852,
+    cp866,
+    koi8r,
+    koi8u,
+    greek,
+    hebrew,
+    latin5,
+    latin7,
+    armscii8,
+    macce,
+    macroman,
+    tis620,
+    big5,
+    gb2312,
+    gbk,
+    gb18030,
+    sjis,
+    cp932,
+    ujis,
+    eucjpms,
+    euckr,
 };
 
 [[nodiscard]] charset_kind charset_of(std::uint16_t collation) noexcept;
@@ -34,7 +63,7 @@ enum class charset_kind : std::uint8_t
 /// a subset, so one validator serves both.
 [[nodiscard]] bool is_valid_utf8(std::string_view s) noexcept;
 
-/// Appends `bytes` (in `kind`) as UTF-8. Binary and unknown are treated as UTF-8. Invalid sequences
+/// Appends `bytes` (in `kind`) as UTF-8. Binary and unknown charsets are treated as UTF-8. Invalid sequences
 /// give errc::invalid_text (strict; `out` may hold a partial result) or U+FFFD (replace).
 std::error_code append_utf8(std::string& out, std::string_view bytes, charset_kind kind, text_errors policy);
 

@@ -31,8 +31,10 @@ struct node
     };
     kind k = kind::scalar;
     std::string text;
-    std::vector<std::pair<std::string, node>> members;
-    std::vector<node> elements;
+    // Objects: names[i] is the key of children[i]; arrays: names is empty. (Parallel vectors rather
+    // than pairs: a vector may hold the incomplete `node`, a pair may not.)
+    std::vector<std::string> names;
+    std::vector<node> children;
 };
 
 std::error_code build(const json_binary_view& v, node& out, unsigned depth)
@@ -56,12 +58,9 @@ std::error_code build(const json_binary_view& v, node& out, unsigned depth)
                 std::string_view key;
                 if (auto ec = v.key(i, key))
                     return ec;
-                out.members.emplace_back(std::string(key), std::move(n));
+                out.names.emplace_back(key);
             }
-            else
-            {
-                out.elements.push_back(std::move(n));
-            }
+            out.children.push_back(std::move(n));
         }
         return {};
     }
@@ -86,23 +85,23 @@ void render(std::string& out, const node& n)
             return;
         case node::kind::object:
             out.push_back('{');
-            for (std::size_t i = 0; i < n.members.size(); ++i)
+            for (std::size_t i = 0; i < n.children.size(); ++i)
             {
                 if (i > 0)
                     out += ", ";
-                codec::append_mysql_json_string(out, n.members[i].first);
+                codec::append_mysql_json_string(out, n.names[i]);
                 out += ": ";
-                render(out, n.members[i].second);
+                render(out, n.children[i]);
             }
             out.push_back('}');
             return;
         case node::kind::array:
             out.push_back('[');
-            for (std::size_t i = 0; i < n.elements.size(); ++i)
+            for (std::size_t i = 0; i < n.children.size(); ++i)
             {
                 if (i > 0)
                     out += ", ";
-                render(out, n.elements[i]);
+                render(out, n.children[i]);
             }
             out.push_back(']');
             return;
@@ -208,15 +207,15 @@ node* child(node& parent, const leg& l)
     {
         if (parent.k != node::kind::object)
             return nullptr;
-        for (auto& m : parent.members)
-            if (m.first == l.name)
-                return &m.second;
+        for (std::size_t i = 0; i < parent.names.size(); ++i)
+            if (parent.names[i] == l.name)
+                return &parent.children[i];
         return nullptr;
     }
-    if (parent.k != node::kind::array || parent.elements.empty())
+    if (parent.k != node::kind::array || parent.children.empty())
         return nullptr;
-    auto idx = l.last ? parent.elements.size() - 1 : l.index;
-    return idx < parent.elements.size() ? &parent.elements[idx] : nullptr;
+    auto idx = l.last ? parent.children.size() - 1 : l.index;
+    return idx < parent.children.size() ? &parent.children[idx] : nullptr;
 }
 
 std::error_code apply_one(node& root, const json_diff& d)
@@ -263,14 +262,17 @@ std::error_code apply_one(node& root, const json_diff& d)
                 if (node* existing = child(*parent, l))
                     *existing = std::move(value);
                 else
-                    parent->members.emplace_back(l.name, std::move(value));
+                {
+                    parent->names.push_back(l.name);
+                    parent->children.push_back(std::move(value));
+                }
                 return {};
             }
             if (parent->k != node::kind::array)
                 return invalid();
             {
-                auto idx = l.last ? parent->elements.size() : std::min(l.index, parent->elements.size());
-                parent->elements.insert(parent->elements.begin() + std::ptrdiff_t(idx), std::move(value));
+                auto idx = l.last ? parent->children.size() : std::min(l.index, parent->children.size());
+                parent->children.insert(parent->children.begin() + std::ptrdiff_t(idx), std::move(value));
             }
             return {};
         case json_diff_operation::remove:
@@ -278,23 +280,24 @@ std::error_code apply_one(node& root, const json_diff& d)
             {
                 if (parent->k != node::kind::object)
                     return invalid();
-                for (auto it = parent->members.begin(); it != parent->members.end(); ++it)
+                for (std::size_t i = 0; i < parent->names.size(); ++i)
                 {
-                    if (it->first == l.name)
+                    if (parent->names[i] == l.name)
                     {
-                        parent->members.erase(it);
+                        parent->names.erase(parent->names.begin() + std::ptrdiff_t(i));
+                        parent->children.erase(parent->children.begin() + std::ptrdiff_t(i));
                         return {};
                     }
                 }
                 return invalid();
             }
-            if (parent->k != node::kind::array || parent->elements.empty())
+            if (parent->k != node::kind::array || parent->children.empty())
                 return invalid();
             {
-                auto idx = l.last ? parent->elements.size() - 1 : l.index;
-                if (idx >= parent->elements.size())
+                auto idx = l.last ? parent->children.size() - 1 : l.index;
+                if (idx >= parent->children.size())
                     return invalid();
-                parent->elements.erase(parent->elements.begin() + std::ptrdiff_t(idx));
+                parent->children.erase(parent->children.begin() + std::ptrdiff_t(idx));
             }
             return {};
     }

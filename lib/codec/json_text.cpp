@@ -14,16 +14,58 @@
 namespace binlogstream {
 namespace {
 
-std::error_code validate_text_json(std::string_view text)
+std::error_code validate_text_json(std::string_view text, bool padded)
 {
-    // One parser per thread: it keeps its buffers between calls. The cell's buffer may lack the
-    // padding simdjson needs, so let the parser copy it when necessary.
+    // One parser per thread: it keeps its buffers between calls. Without the event buffer's spare
+    // bytes the parser works on a padded copy.
     thread_local simdjson::dom::parser parser;
     simdjson::dom::element root;
-    auto error = parser.parse(text.data(), text.size(), true).get(root);
+    auto error = parser.parse(text.data(), text.size(), !padded).get(root);
     if (error)
         return make_error_code(errc::invalid_json);
     return {};
+}
+
+// Re-prints validated JSON text in MySQL's style: no whitespace outside strings, ", " and ": "
+// separators; every token (strings with their escapes, numbers) is kept as written.
+void append_normalized(std::string& out, std::string_view text)
+{
+    bool in_string = false;
+    bool escaped = false;
+    for (char c : text)
+    {
+        if (in_string)
+        {
+            out.push_back(c);
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        switch (c)
+        {
+            case ' ':
+            case '\t':
+            case '\n':
+            case '\r':
+                break;
+            case ',':
+                out += ", ";
+                break;
+            case ':':
+                out += ": ";
+                break;
+            case '"':
+                in_string = true;
+                out.push_back(c);
+                break;
+            default:
+                out.push_back(c);
+        }
+    }
 }
 
 std::string_view trim(std::string_view s)
@@ -77,9 +119,9 @@ std::error_code json_cell::to_text(std::string& out) const
         case json_format::text:
         {
             auto text = trim(codec::as_string(data));
-            ec = text.empty() ? make_error_code(errc::invalid_json) : validate_text_json(text);
+            ec = text.empty() ? make_error_code(errc::invalid_json) : validate_text_json(text, padded);
             if (!ec)
-                out.append(text);
+                append_normalized(out, text);
             break;
         }
         case json_format::mysql_diff:

@@ -1,4 +1,6 @@
+#include <array>
 #include <wire/auth.hpp>
+#include <wire/ed25519.hpp>
 #include <wire/ok_err.hpp>
 #include <wire/scramble.hpp>
 
@@ -34,6 +36,8 @@ bool plugin_from_name(std::string_view name, auth_plugin& out) noexcept
         out = auth_plugin::sha256_password;
     else if (name == "mysql_clear_password")
         out = auth_plugin::mysql_clear_password;
+    else if (name == "client_ed25519")
+        out = auth_plugin::client_ed25519;
     else
         return false;
     return true;
@@ -51,13 +55,17 @@ std::string_view plugin_name(auth_plugin p) noexcept
             return "sha256_password";
         case auth_plugin::mysql_clear_password:
             return "mysql_clear_password";
+        case auth_plugin::client_ed25519:
+            return "client_ed25519";
     }
     return "mysql_native_password";
 }
 
 std::error_code authenticator::start(std::string_view server_plugin, bytes_view scramble, diagnostics& diag)
 {
-    if (!plugin_from_name(server_plugin, plugin_))
+    // client_ed25519 signs a 32-byte nonce that only an auth switch carries (the handshake's scramble
+    // is 20 bytes), so a server announcing it gets the native answer and then switches.
+    if (!plugin_from_name(server_plugin, plugin_) || plugin_ == auth_plugin::client_ed25519)
         plugin_ = auth_plugin::mysql_native_password;
     scramble_.assign(scramble.begin(), scramble.end());
     state_ = state::initial;
@@ -93,6 +101,18 @@ std::error_code authenticator::initial_response(diagnostics& diag)
             assign_cleartext(response_, ctx_.password);
             state_ = state::full_auth_sent;
             return {};
+        case auth_plugin::client_ed25519:
+        {
+            // The signature proves knowledge of the password without revealing it: no TLS needed.
+            if (scramble_.size() != 32)
+                return errc::malformed_packet;
+            std::array<std::byte, 64> signature{};
+            if (auto ec = ed25519_sign(codec::as_bytes(ctx_.password), scramble_, signature))
+                return ec;
+            response_.assign(signature.begin(), signature.end());
+            state_ = state::full_auth_sent;
+            return {};
+        }
     }
     return errc::auth_plugin_unsupported;
 }

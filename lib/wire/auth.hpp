@@ -3,8 +3,8 @@
 // The authentication exchange as a sans-IO state machine: it computes the first response (sent in
 // HandshakeResponse41), then is fed each packet the server sends and says what to do next. It never
 // touches a socket. Plugins: mysql_native_password, caching_sha2_password (fast and full paths),
-// sha256_password, mysql_clear_password. References: MySQL source documentation "Authentication
-// Methods" (auth switch 0xfe, AuthMoreData 0x01), "Caching_sha2_password information",
+// sha256_password, mysql_clear_password, and MariaDB's client_ed25519. References: MySQL source documentation
+// "Authentication Methods" (auth switch 0xfe, AuthMoreData 0x01), "Caching_sha2_password information",
 // "SHA256_password information"; MariaDB knowledge base "Authentication Plugin".
 //
 // Passwords only leave this machine as hashes, RSA ciphertext, or in clear over a secure transport
@@ -41,6 +41,7 @@ enum class auth_plugin
     caching_sha2_password,
     sha256_password,
     mysql_clear_password,
+    client_ed25519, ///< MariaDB: an Ed25519 signature of a 32-byte nonce (only after an auth switch)
 };
 
 /// The plugin of a name, or false when we do not speak it.

@@ -141,15 +141,22 @@ std::string run_command(const std::string& command)
         out.append(buf.data(), n);
     int rc = ::pclose(p);
     if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 0)
-        throw std::runtime_error("command failed (" + std::to_string(rc) + "): " + command);
+    {
+        // Never echo a command that carries a secret in its environment prefix.
+        auto shown = command.rfind("MYSQL_PWD=", 0) == 0 ? command.substr(command.find(' ') + 1) : command;
+        throw std::runtime_error("command failed (" + std::to_string(rc) + "): " + shown);
+    }
     return out;
 }
 
 std::string admin_sql(const std::string& sql)
 {
     const auto& s = sandbox();
-    std::string cmd = "mariadb --no-defaults -N -B -h " + s.host + " -P " + std::to_string(s.port) + " -u " +
-                      s.admin_user + " -p" + shell_quote(s.admin_password) + " -e " + shell_quote(sql);
+    // The password travels in the child's environment (MYSQL_PWD), never on a command line that an
+    // error message or `ps` could show.
+    std::string cmd = "MYSQL_PWD=" + shell_quote(s.admin_password) +
+                      " mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h " + s.host + " -P " +
+                      std::to_string(s.port) + " -u " + s.admin_user + " -e " + shell_quote(sql);
     return run_command(cmd);
 }
 

@@ -6,6 +6,7 @@ BOOST_TEST_DONT_PRINT_LOG_VALUE(binlogstream::codec::charset_kind)
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -263,7 +264,18 @@ BOOST_AUTO_TEST_CASE(json_cells)
         text.push_back(std::byte(c));
     auto mv = decode(maria, text, text.size());
     BOOST_TEST(mv.as_json().format == json_format::text);
-    BOOST_TEST(json_of(maria, text) == R"({"a": [1,2]})");
+    BOOST_TEST(json_of(maria, text) == R"({"a": [1, 2]})");
+    // Text JSON is re-printed on one line in MySQL's style with its tokens untouched.
+    std::string_view pretty = "{\n  \"k\" : \"a, b: \\\"c\\\"\",\n  \"n\":1.10 , \"u\": \"\\u00e9\"\n}";
+    std::vector<std::byte> padded(pretty.size() + 64, std::byte{0});
+    std::memcpy(padded.data(), pretty.data(), pretty.size());
+    for (bool in_place : {false, true})
+    {
+        json_cell cell{std::span<const std::byte>(padded.data(), pretty.size()), json_format::text, in_place};
+        std::string out;
+        BOOST_TEST_REQUIRE(!cell.to_text(out));
+        BOOST_TEST(out == R"({"k": "a, b: \"c\"", "n": 1.10, "u": "\u00e9"})");
+    }
     // Invalid JSON text is kept as bytes.
     auto broken = hex("03 00 00 00 7b 22 61");
     BOOST_TEST(json_of(maria, broken) == "{\"base64\":\"eyJh\"}");
@@ -341,6 +353,53 @@ BOOST_AUTO_TEST_CASE(to_utf8_conversions)
     BOOST_TEST(codec::charset_of(1069) == codec::charset_kind::utf8mb4); // MariaDB utf8mb4_general_nopad_ci
     BOOST_TEST(codec::charset_of(255) == codec::charset_kind::utf8mb4);  // utf8mb4_0900_ai_ci
     BOOST_TEST(codec::charset_of(2304) == codec::charset_kind::utf8mb4); // MariaDB utf8mb4_uca1400_ai_ci
+}
+
+// Legacy charsets through iconv; byte values from the charsets' standard tables (Windows-1251,
+// KOI8-R (RFC 1489), ISO-8859-2, GBK/GB2312, Shift_JIS (JIS X 0208), Big5, EUC-KR (KS X 1001)).
+// Collation ids: 51 cp1251_general_ci, 7 koi8r_general_ci, 9 latin2_general_ci, 28 gbk_chinese_ci,
+// 13 sjis_japanese_ci, 1 big5_chinese_ci, 19 euckr_korean_ci, 248 gb18030_chinese_ci.
+BOOST_AUTO_TEST_CASE(to_utf8_legacy_charsets)
+{
+    struct legacy_case
+    {
+        const char* bytes;
+        std::uint16_t collation;
+        const char* utf8;
+    };
+    const legacy_case cases[] = {
+        {"\xcf\xf0\xe8\xe2\xe5\xf2", 51, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"}, // Привет
+        {"\xf0\xd2\xc9\xd7\xc5\xd4", 7, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"},  // Привет
+        {"\xb3\xf3"
+         "d\xbc",
+         9,
+         "\xc5\x82\xc3\xb3"
+         "d\xc5\xba"},                                         // łódź
+        {"\xd6\xd0\xce\xc4", 28, "\xe4\xb8\xad\xe6\x96\x87"},  // 中文
+        {"\xd6\xd0\xce\xc4", 248, "\xe4\xb8\xad\xe6\x96\x87"}, // 中文
+        {"\x93\xfa\x96\x7b", 13, "\xe6\x97\xa5\xe6\x9c\xac"},  // 日本
+        {"\xa4\xa4\xa4\xe5", 1, "\xe4\xb8\xad\xe6\x96\x87"},   // 中文
+        {"\xc7\xd1\xb1\xb9", 19, "\xed\x95\x9c\xea\xb5\xad"},  // 한국
+    };
+    for (const auto& c : cases)
+    {
+        BOOST_TEST_CONTEXT("collation " << c.collation)
+        {
+            std::string out;
+            string_value s{c.bytes, c.collation, false};
+            BOOST_TEST(!s.to_utf8(out, text_errors::strict));
+            BOOST_TEST(out == c.utf8);
+        }
+    }
+    // A GBK lead byte with nothing after it.
+    std::string out;
+    string_value cut{"a\xd6", 28, false};
+    BOOST_TEST(cut.to_utf8(out, text_errors::strict) == errc::invalid_text);
+    out.clear();
+    BOOST_TEST(!cut.to_utf8(out, text_errors::replace));
+    BOOST_TEST(out == "a\xef\xbf\xbd");
+    auto col = text_column(column_type::varchar, 20, 28);
+    BOOST_TEST(json_of(col, hex("04 d6 d0 ce c4")) == "\"\xe4\xb8\xad\xe6\x96\x87\"");
 }
 
 BOOST_AUTO_TEST_CASE(json_string_escaping)

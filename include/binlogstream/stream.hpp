@@ -1,0 +1,113 @@
+#pragma once
+
+/// \file stream.hpp
+/// `binlog_stream`: the replication stream as an asynchronous sequence of decoded events.
+
+#include <binlogstream/error.hpp>
+#include <binlogstream/event.hpp>
+#include <binlogstream/options.hpp>
+#include <binlogstream/position.hpp>
+#include <binlogstream/stream_options.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/awaitable.hpp>
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/bind_executor.hpp>
+#include <asio/experimental/channel.hpp>
+
+#include <memory>
+#include <system_error>
+
+namespace binlogstream {
+
+/// Streams the binlog of a MySQL or MariaDB server as decoded events.
+///
+/// The stream owns no thread: it runs on the executor it is given, and many streams can share one
+/// `io_context`. It starts reading on the first `async_next`/`next`. A reader coroutine reads packets,
+/// decodes and filters events and puts them into a bounded queue (`stream_options::queue_depth`):
+/// when the consumer is slow the reader stops reading the socket, so memory stays bounded.
+///
+/// Faults: each read has a deadline of 2x the heartbeat period plus a margin (time spent waiting for
+/// the consumer does not count). A retryable failure (`is_retryable`) reconnects with backoff per
+/// `stream_options::reconnect`, resuming exactly after the last transaction handed out (GTID state,
+/// else file/pos) and skipping the events of an interrupted transaction already handed out: the
+/// consumer sees no duplicate and no gap. `stream_options::on_reconnect` is told.
+///
+/// The end: a non-blocking stream, or one that reached `stop_at`, completes the next `async_next`
+/// with `errc::end_of_stream`; a fatal error completes it with that error (and `diagnostics()`).
+///
+/// Thread safety: distinct objects safe; a shared object is not (use one executor or a strand).
+class binlog_stream
+{
+public:
+    using executor_type = asio::any_io_executor;
+    /// The queue between reader and consumer.
+    using channel_type = asio::experimental::channel<void(std::error_code, event)>;
+
+    /// A stream that will connect with `conn` and read per `opts`. Nothing happens until the first
+    /// `async_next`. Errors in the options are reported by the first `async_next`.
+    binlog_stream(asio::any_io_executor ex, connection_options conn, stream_options opts);
+    /// Closes the stream (see `close()`).
+    ~binlog_stream();
+    binlog_stream(const binlog_stream&) = delete;
+    binlog_stream& operator=(const binlog_stream&) = delete;
+
+    [[nodiscard]] executor_type get_executor() const noexcept;
+
+    /// Waits for the next event. Handler signature: `void(std::error_code, binlogstream::event)`.
+    /// Errors: `errc::end_of_stream` (non-blocking end or `stop_at`), connection and decoding errors
+    /// once reconnects are exhausted or not applicable (see `diagnostics()`), and
+    /// `asio::error::operation_aborted` after `close()`. Only one `async_next` may be pending.
+    template <typename CompletionToken>
+    auto async_next(CompletionToken&& token)
+    {
+        return asio::async_initiate<CompletionToken, void(std::error_code, event)>(
+            [this](auto handler) {
+                auto slot = asio::get_associated_cancellation_slot(handler);
+                auto ex = asio::get_associated_executor(handler, get_executor());
+                channel().async_receive(asio::bind_cancellation_slot(
+                    slot,
+                    asio::bind_executor(
+                        ex,
+                        [st = state_, h = std::move(handler)](std::error_code ec, event ev) mutable {
+                            note_received(st, ec);
+                            std::move(h)(ec, std::move(ev));
+                        }
+                    )
+                ));
+            },
+            token
+        );
+    }
+
+    /// The next event; throws `binlogstream::error` on any error (including `end_of_stream`).
+    asio::awaitable<event> next();
+
+    /// The checkpoint: the position right after the last transaction whose every event has been
+    /// handed out by `async_next` (and its GTID state). `position().to_string()` is stable text that
+    /// `stream_position::parse` reads back in a new process.
+    [[nodiscard]] stream_position position() const;
+
+    /// Details of the error that ended the stream (server message, SQLSTATE, context).
+    [[nodiscard]] const diagnostics& last_diagnostics() const noexcept;
+
+    /// How many times the stream reconnected.
+    [[nodiscard]] std::uint64_t reconnect_count() const noexcept;
+
+    /// Stops reading and closes the connection; a pending `async_next` completes with
+    /// `asio::error::operation_aborted`. Idempotent; never throws.
+    void close() noexcept;
+
+private:
+    struct state;
+    channel_type& channel();
+    // Moves the handed-out position forward when the consumer receives an event.
+    static void note_received(const std::shared_ptr<state>& st, const std::error_code& ec) noexcept;
+
+    std::shared_ptr<state> state_;
+};
+
+} // namespace binlogstream

@@ -1,0 +1,162 @@
+#pragma once
+
+/// \file stream_options.hpp
+/// Options of a replication stream: every parameter of python-mysql-replication's
+/// `BinLogStreamReader`, typed. Included by options.hpp's users through stream.hpp.
+
+#include <binlogstream/event.hpp>
+#include <binlogstream/options.hpp>
+#include <binlogstream/position.hpp>
+
+#include <bitset>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace binlogstream {
+
+/// A set of event types (`only_events` / `ignored_events`). Filters run on the event header, before
+/// the body is decoded.
+class event_type_set
+{
+public:
+    event_type_set() = default;
+    event_type_set(std::initializer_list<event_type> types)
+    {
+        for (auto t : types)
+            insert(t);
+    }
+    /// Every type, heartbeats excluded (they only prove liveness).
+    [[nodiscard]] static event_type_set all()
+    {
+        event_type_set s;
+        s.bits_.set();
+        s.erase(event_type::heartbeat);
+        s.erase(event_type::heartbeat_v2);
+        return s;
+    }
+    void insert(event_type t) { bits_.set(static_cast<std::uint8_t>(t)); }
+    void erase(event_type t) { bits_.reset(static_cast<std::uint8_t>(t)); }
+    [[nodiscard]] bool contains(event_type t) const noexcept
+    {
+        return bits_.test(static_cast<std::uint8_t>(t));
+    }
+    /// `all()` minus the given types.
+    [[nodiscard]] static event_type_set all_except(std::initializer_list<event_type> types)
+    {
+        auto s = all();
+        for (auto t : types)
+            s.erase(t);
+        return s;
+    }
+    friend bool operator==(const event_type_set&, const event_type_set&) = default;
+
+private:
+    std::bitset<256> bits_;
+};
+
+/// A table name, optionally schema-qualified; each part may be a pattern with `*` and `?`.
+struct table_name
+{
+    std::string schema; ///< empty: any schema
+    std::string table;
+    /// Parses "schema.table", "table", "shop.*", "*.orders".
+    [[nodiscard]] static table_name parse(std::string_view text);
+    friend bool operator==(const table_name&, const table_name&) = default;
+};
+
+/// How a stream reconnects after a retryable failure (`is_retryable`): exponential backoff with
+/// jitter from `initial_delay` up to `max_delay`, at most `max_attempts` failed attempts in a row
+/// (0 = no limit). A connection that streams again resets the count.
+struct reconnect_policy
+{
+    bool enabled = true;
+    std::chrono::milliseconds initial_delay{100};
+    std::chrono::milliseconds max_delay{10000};
+    double multiplier = 2.0;
+    std::uint32_t max_attempts = 0;
+};
+
+/// COM_REGISTER_SLAVE: how the stream appears in the server's `SHOW REPLICAS` (report_slave).
+struct replica_report
+{
+    std::string host;
+    std::string user;
+    std::string password;
+    std::uint16_t port = 0;
+};
+
+
+/// Severity of a log line.
+enum class log_level
+{
+    debug,
+    info,
+    warning,
+    error,
+};
+
+/// The log sink (enable_logging). Silent when empty. Never receives a password.
+using log_function = std::function<void(log_level, std::string_view)>;
+
+/// Everything a stream needs besides where to connect. An aggregate: use designated initializers.
+/// Comments name the python-mysql-replication parameter each field replaces.
+struct stream_options
+{
+    /// server_id: the replica id this client uses; must be unique among the server's replicas.
+    std::uint32_t server_id = 0;
+    /// log_file + log_pos + resume_stream | auto_position: where to start. `start_at_current` reads
+    /// the current end of the binlog (SHOW BINARY LOG STATUS / SHOW MASTER STATUS by version).
+    start_position start = start_at_current{};
+    /// blocking: wait for new events at the end of the binlog (false: end with `errc::end_of_stream`).
+    bool blocking = true;
+    /// end_log_pos: end with `errc::end_of_stream` after the event that ends at or past this position.
+    std::optional<file_position> stop_at;
+    /// only_events / ignored_events / filter_non_implemented_events.
+    event_type_set events = event_type_set::all();
+    /// only_schemas / ignored_schemas: exact names or patterns with `*` and `?`. Apply to rows,
+    /// table maps and query events.
+    std::vector<std::string> only_schemas;
+    std::vector<std::string> ignored_schemas;
+    /// only_tables / ignored_tables.
+    std::vector<table_name> only_tables;
+    std::vector<table_name> ignored_tables;
+    /// freeze_schema: never refresh table metadata after DDL.
+    bool freeze_schema = false;
+    /// skip_to_timestamp: drop events older than this.
+    std::optional<std::chrono::sys_seconds> skip_until;
+    /// report_slave.
+    std::optional<replica_report> report_as;
+    /// slave_uuid: sent as @slave_uuid / @replica_uuid.
+    std::string replica_uuid;
+    /// slave_heartbeat: the period the server sends heartbeats at when idle; the client declares the
+    /// link dead after 2x this plus `heartbeat_margin` without any packet. Zero disables both.
+    std::chrono::milliseconds heartbeat{5000};
+    std::chrono::milliseconds heartbeat_margin{2000};
+    /// is_mariadb: normally detected from the handshake.
+    server_flavor flavor = server_flavor::detect;
+    /// annotate_rows_event: ask MariaDB for ANNOTATE_ROWS events (the SQL of each row change).
+    bool annotate_rows = false;
+    /// ignore_decode_errors.
+    text_errors on_bad_text = text_errors::strict;
+    /// verify_checksum: a CRC32 mismatch is an error.
+    bool verify_checksum = true;
+    /// ctl_connection_settings: where the table cache reads metadata; default the stream's server.
+    std::optional<connection_options> ctl;
+    /// enable_logging.
+    log_function log;
+    /// New: reconnects.
+    reconnect_policy reconnect{};
+    /// New: called after each successful reconnect, with the position the stream resumed at.
+    std::function<void(const stream_position&)> on_reconnect;
+    /// New: events buffered between the reader and the consumer (backpressure).
+    std::size_t queue_depth = 64;
+};
+
+} // namespace binlogstream

@@ -1,0 +1,540 @@
+// The stream driver: the coroutines that connect, set up the replication session, read and decode
+// events, filter them, and hand them to the consumer through a bounded channel; and the reconnect loop
+// around them. Decoding (codec/), positions (position_tracker) and filters are sans-IO; this file is
+// the only place where the stream touches the network and timers.
+
+#include <binlogstream/connection.hpp>
+#include <binlogstream/stream.hpp>
+
+#include "codec/event_decoder.hpp"
+#include "codec/payload.hpp"
+#include "replication/filters.hpp"
+#include "replication/position_tracker.hpp"
+#include "replication/session.hpp"
+#include "wire/replication_commands.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <cctype>
+#include <cstring>
+#include <deque>
+#include <optional>
+#include <random>
+
+namespace binlogstream {
+
+namespace {
+constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+} // namespace
+
+struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
+{
+    state(asio::any_io_executor executor, connection_options c, stream_options o)
+        : ex(executor)
+        , conn_opts(std::move(c))
+        , opts(std::move(o))
+        , channel(executor, opts.queue_depth)
+        , filter(opts)
+        , backoff(executor)
+    {}
+
+    asio::any_io_executor ex;
+    connection_options conn_opts;
+    stream_options opts;
+    channel_type channel;
+    std::unique_ptr<connection> conn;
+    std::optional<replication::position_tracker> tracker; // from the first dump on
+    replication::name_filter filter;
+    diagnostics diag;
+    asio::steady_timer backoff;
+    bool started = false;
+    bool closed = false;
+    std::uint64_t reconnects = 0;
+
+    // What the consumer has received: commits[i] = (events sent before it, position after it).
+    std::uint64_t sent = 0;
+    std::uint64_t received = 0;
+    std::deque<std::pair<std::uint64_t, stream_position>> commits;
+    stream_position handed_out;
+    stream_position last_committed;
+
+    // Decoding state: the current format description and the table maps.
+    std::optional<format_description_event> fde;
+    format_description_event start_fde; // until the stream's own FDE arrives
+    codec::table_registry tables;
+
+    void log(log_level level, std::string_view text) const
+    {
+        if (opts.log)
+            opts.log(level, text);
+    }
+
+    void on_received(const std::error_code& ec)
+    {
+        if (ec)
+            return;
+        ++received;
+        while (!commits.empty() && commits.front().first <= received)
+        {
+            handed_out = std::move(commits.front().second);
+            commits.pop_front();
+        }
+    }
+
+    void note_commit()
+    {
+        const auto& c = tracker->committed();
+        if (c.file == last_committed.file && c.gtids == last_committed.gtids &&
+            c.mariadb_gtids == last_committed.mariadb_gtids)
+            return;
+        last_committed = c;
+        if (sent <= received)
+            handed_out = c; // nothing of it is still queued
+        else
+            commits.emplace_back(sent, c);
+    }
+
+    asio::awaitable<std::error_code> deliver(event ev)
+    {
+        ++sent;
+        if (channel.try_send(std::error_code{}, std::move(ev)))
+            co_return std::error_code{};
+        auto [ec] = co_await channel.async_send(std::error_code{}, std::move(ev), as_tuple_awaitable);
+        co_return ec;
+    }
+
+    // Whether an event must be decoded although the user did not ask for its type: the stream's
+    // own state depends on it.
+    static bool needed_for_state(event_type t) noexcept
+    {
+        switch (t)
+        {
+            case event_type::format_description:
+            case event_type::rotate:
+            case event_type::table_map:
+            case event_type::query:
+            case event_type::gtid:
+            case event_type::gtid_tagged:
+            case event_type::mariadb_gtid:
+            case event_type::mariadb_query_compressed:
+            case event_type::transaction_payload:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    // The role of an event in a transaction, for the position tracker.
+    static replication::event_role role_of(const event& ev)
+    {
+        if (const auto* q = std::get_if<query_event>(&ev))
+            return replication::role_of_query(q->query);
+        return replication::role_of_event_type(static_cast<std::uint8_t>(header_of(ev).type));
+    }
+
+    bool passes_filters(const event& ev) const
+    {
+        const auto& h = header_of(ev);
+        if (!opts.events.contains(h.type))
+            return false;
+        if (opts.skip_until && h.timestamp != 0 &&
+            std::chrono::sys_seconds(std::chrono::seconds(h.timestamp)) < *opts.skip_until)
+            return false;
+        if (!filter.active())
+            return true;
+        if (const auto* q = std::get_if<query_event>(&ev))
+            return filter.accepts(q->schema, {});
+        if (const auto* tm = std::get_if<table_map_event>(&ev))
+            return !tm->table || filter.accepts(tm->table->schema, tm->table->table);
+        const table_info* table = nullptr;
+        std::visit(
+            [&](const auto& e) {
+                if constexpr (std::is_base_of_v<rows_event, std::decay_t<decltype(e)>>)
+                    table = e.table.get();
+            },
+            ev
+        );
+        if (table)
+            return filter.accepts(table->schema, table->table);
+        return true;
+    }
+
+    bool reached_stop() const
+    {
+        if (!opts.stop_at)
+            return false;
+        return file_ > opts.stop_at->file ||
+               (file_ == opts.stop_at->file && next_offset_ >= opts.stop_at->offset);
+    }
+
+    // Feeds the tracker and, unless filtered or already delivered before a reconnect, the consumer.
+    asio::awaitable<std::error_code> process(event ev, bool in_payload, std::uint64_t payload_end)
+    {
+        const auto& h = header_of(ev);
+        if (const auto* r = std::get_if<rotate_event>(&ev))
+        {
+            // The real ROTATE at a file's end and the artificial one that starts every dump both
+            // name the next file and offset. A real one with a timestamp follows a server restart,
+            // after which table ids mean other tables.
+            if (r->header.timestamp != 0 && (r->header.flags & artificial_flag) == 0)
+                tables.clear();
+            file_ = r->next_file;
+            next_offset_ = r->position;
+            tracker->on_rotate(file_, next_offset_);
+        }
+        else if (!in_payload)
+        {
+            // MariaDB 11.4+ writes end_log_pos 0 inside transactions: count event sizes instead.
+            if (h.log_pos != 0)
+                next_offset_ = h.log_pos;
+            else if ((h.flags & artificial_flag) == 0 && h.type != event_type::format_description && h.type != event_type::heartbeat && h.type != event_type::heartbeat_v2)
+                next_offset_ += h.event_size;
+        }
+
+        bool fresh = true;
+        if (!std::holds_alternative<rotate_event>(ev))
+        {
+            replication::tracked_event t;
+            t.role = role_of(ev);
+            t.log_pos = static_cast<std::uint32_t>(in_payload ? payload_end : next_offset_);
+            t.event_size = in_payload ? 0 : h.event_size;
+            if (h.log_pos == 0 && !in_payload && (h.flags & artificial_flag) != 0)
+                t.log_pos = 0;
+            if (const auto* g = std::get_if<gtid_event>(&ev);
+                g && t.role == replication::event_role::mysql_gtid)
+            {
+                gtid id;
+                std::memcpy(id.source.bytes.data(), g->sid.data(), 16);
+                id.tag = g->tag;
+                id.gno = static_cast<std::uint64_t>(g->gno);
+                t.mysql = id;
+            }
+            if (const auto* g = std::get_if<mariadb_gtid_event>(&ev))
+            {
+                t.mariadb = mariadb_gtid{g->domain_id, g->header.server_id, g->seq_no};
+                t.mariadb_standalone = (g->flags & 1) != 0;
+            }
+            fresh = tracker->on_event(t);
+        }
+        if (fresh && passes_filters(ev))
+        {
+            if (auto ec = co_await deliver(std::move(ev)))
+                co_return ec;
+        }
+        note_commit();
+        co_return reached_stop() && !tracker->in_transaction() ? make_error_code(errc::end_of_stream)
+                                                               : std::error_code{};
+    }
+
+    std::error_code decode(std::span<const std::byte> bytes, bool in_payload, event& out)
+    {
+        codec::decode_context ctx;
+        ctx.fde = fde ? &*fde : &start_fde;
+        ctx.tables = &tables;
+        ctx.verify_checksum = opts.verify_checksum && !in_payload;
+        ctx.in_payload = in_payload;
+        if (auto ec = codec::decode_event(event_buffer::copy_of(bytes), ctx, out))
+        {
+            diag.set_client("decoding an event before " + file_ + ":" + std::to_string(next_offset_));
+            return ec;
+        }
+        if (auto* f = std::get_if<format_description_event>(&out))
+            fde = *f;
+        else if (auto* tm = std::get_if<table_map_event>(&out); tm && tm->table)
+            tables[tm->table_id] = tm->table;
+        return {};
+    }
+
+    // One event's bytes (without the OK byte): header filter, decode, payload expansion, process.
+    asio::awaitable<std::error_code> on_event_bytes(std::span<const std::byte> bytes)
+    {
+        event_header h;
+        if (auto ec = codec::decode_header(bytes, h))
+            co_return ec;
+        if (!opts.events.contains(h.type) && !needed_for_state(h.type))
+        {
+            // Filtered on the header: not decoded. The tracker still sees its place in the stream.
+            unknown_event skipped;
+            skipped.header = h;
+            co_return co_await process(event{std::move(skipped)}, false, 0);
+        }
+        event ev;
+        if (auto ec = decode(bytes, false, ev))
+            co_return ec;
+        if (auto* p = std::get_if<transaction_payload_event>(&ev))
+        {
+            // The inner events come right after the payload event, exactly as if they were inline.
+            if (auto ec = payload.open(*p, true))
+                co_return ec;
+            auto payload_end = next_offset_after(h);
+            if (auto ec = co_await process(std::move(ev), false, 0))
+                co_return ec;
+            event_buffer inner;
+            std::error_code ec;
+            while (payload.next(inner, ec))
+            {
+                event iev;
+                if (auto dec = decode(inner.bytes(), true, iev))
+                    co_return dec;
+                if (auto pec = co_await process(std::move(iev), true, payload_end))
+                    co_return pec;
+            }
+            co_return ec;
+        }
+        co_return co_await process(std::move(ev), false, 0);
+    }
+
+    std::uint64_t next_offset_after(const event_header& h) const
+    {
+        return h.log_pos != 0 ? h.log_pos : next_offset_ + h.event_size;
+    }
+
+    // One connection's life, driven by the sans-IO session: connect, set up, register, dump, read
+    // until an error or the end.
+    asio::awaitable<std::error_code> run_once(start_position start)
+    {
+        conn = std::make_unique<connection>(ex);
+        diag.clear();
+        auto [ec] = co_await conn->async_connect(conn_opts, diag, as_tuple_awaitable);
+        if (ec)
+            co_return ec;
+        const auto& info = conn->server_info();
+        auto flavor = opts.flavor == server_flavor::detect ? info.flavor : opts.flavor;
+
+        replication::session_config cfg;
+        cfg.kind = flavor == server_flavor::mariadb ? replication::server_kind::mariadb
+                                                    : replication::server_kind::mysql;
+        cfg.version = replication::parse_server_version(info.version);
+        cfg.server_id = opts.server_id;
+        cfg.start = std::move(start);
+        cfg.blocking = opts.blocking;
+        cfg.heartbeat_period = opts.heartbeat;
+        if (!opts.replica_uuid.empty())
+            cfg.replica_uuid = opts.replica_uuid;
+        if (opts.report_as)
+        {
+            cfg.report_host = opts.report_as->host;
+            cfg.report_user = opts.report_as->user;
+            cfg.report_password = opts.report_as->password;
+            cfg.report_port = opts.report_as->port;
+        }
+        cfg.mariadb_annotate_rows = opts.annotate_rows;
+        replication::session session(std::move(cfg));
+
+        // The events before the stream's FORMAT_DESCRIPTION (the artificial ROTATE) already carry
+        // the checksum the session negotiates (the server's own algorithm): learn it first.
+        {
+            resultset rs;
+            auto [qec] =
+                co_await conn->async_query("SELECT @@global.binlog_checksum", rs, diag, as_tuple_awaitable);
+            start_fde = codec::default_format_description();
+            bool crc = !qec && !rs.rows.empty() && !rs.rows[0].empty() && rs.rows[0][0] &&
+                       (*rs.rows[0][0] == "CRC32" || *rs.rows[0][0] == "crc32");
+            start_fde.checksum = crc ? checksum_algorithm::crc32 : checksum_algorithm::off;
+            diag.clear();
+        }
+
+        auto deadline =
+            opts.heartbeat.count() > 0 ? 2 * opts.heartbeat + opts.heartbeat_margin : conn_opts.read_timeout;
+        std::vector<std::byte> packet;
+        auto action = session.start();
+        for (;;)
+        {
+            if (auto* q = std::get_if<replication::run_query>(&action))
+            {
+                resultset rs;
+                auto [qec] = co_await conn->async_query(q->sql, rs, diag, as_tuple_awaitable);
+                if (q->kind == replication::run_query::purpose::current_position)
+                {
+                    if (qec)
+                        co_return qec;
+                    std::string file, gtids;
+                    std::uint64_t pos = 0;
+                    if (!rs.rows.empty() && rs.rows[0].size() >= 2 && rs.rows[0][0] && rs.rows[0][1])
+                    {
+                        file = *rs.rows[0][0];
+                        pos = std::strtoull(rs.rows[0][1]->c_str(), nullptr, 10);
+                        if (rs.rows[0].size() >= 5 && rs.rows[0][4])
+                            gtids = *rs.rows[0][4];
+                    }
+                    action = session.on_current_position(file, pos, gtids);
+                }
+                else
+                    action = session.on_query_done(qec, diag);
+            }
+            else if (auto* c = std::get_if<replication::send_command>(&action))
+            {
+                auto [wec] = co_await conn->async_write_command(c->payload, as_tuple_awaitable);
+                if (wec)
+                    co_return wec;
+                if (session.current_state() == replication::session::state::streaming && !tracker)
+                {
+                    // The dump is on its way: from here the tracker follows the stream.
+                    tracker.emplace(session.initial_position());
+                    last_committed = session.initial_position();
+                    handed_out = last_committed;
+                    file_ = last_committed.file.file;
+                    next_offset_ = last_committed.file.offset;
+                }
+                auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
+                if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
+                    co_return make_error_code(errc::heartbeat_timeout);
+                if (rec)
+                    co_return rec;
+                action = session.on_packet(packet);
+            }
+            else if (auto* d = std::get_if<replication::deliver_event>(&action))
+            {
+                reconnect_attempts_ = 0; // streaming again
+                if (auto eec = co_await on_event_bytes(d->event))
+                    co_return eec;
+                auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
+                if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
+                    co_return make_error_code(errc::heartbeat_timeout);
+                if (rec)
+                    co_return rec;
+                action = session.on_packet(packet);
+            }
+            else if (std::holds_alternative<replication::stream_end>(action))
+                co_return make_error_code(errc::end_of_stream);
+            else
+            {
+                auto& err = std::get<replication::session_error>(action);
+                if (!err.diag.empty())
+                    diag = err.diag;
+                co_return err.ec;
+            }
+        }
+    }
+
+    std::chrono::milliseconds next_backoff()
+    {
+        const auto& p = opts.reconnect;
+        double delay = static_cast<double>(p.initial_delay.count());
+        for (std::uint32_t i = 1; i < reconnect_attempts_ && delay < p.max_delay.count(); ++i)
+            delay *= p.multiplier;
+        delay = std::min(delay, static_cast<double>(p.max_delay.count()));
+        // Jitter: a uniform draw in [delay/2, delay], so that many clients do not reconnect in step.
+        std::uniform_real_distribution<double> dist(delay / 2, delay);
+        return std::chrono::milliseconds(static_cast<std::int64_t>(dist(rng_)));
+    }
+
+    asio::awaitable<void> run()
+    {
+        auto self = shared_from_this(); // keeps the state alive while the reader runs
+        start_position next_start = opts.start;
+        for (;;)
+        {
+            auto ec = co_await run_once(next_start);
+            if (conn)
+                conn->close();
+            if (closed)
+                co_return;
+            bool retry =
+                ec != errc::end_of_stream && opts.reconnect.enabled && is_retryable(ec) &&
+                (opts.reconnect.max_attempts == 0 || reconnect_attempts_ < opts.reconnect.max_attempts);
+            if (!retry || !tracker)
+            {
+                if (ec && ec != errc::end_of_stream && is_retryable(ec) && opts.reconnect.enabled &&
+                    opts.reconnect.max_attempts != 0 && reconnect_attempts_ >= opts.reconnect.max_attempts)
+                    diag.set_client(
+                        "gave up after " + std::to_string(reconnect_attempts_) + " reconnect attempts"
+                    );
+                // The end and errors travel in-band: Asio 1.22's channel close() drops buffered events.
+                co_await channel.async_send(ec, event{}, as_tuple_awaitable);
+                co_return;
+            }
+            ++reconnect_attempts_;
+            log(log_level::warning, "stream: connection lost (" + ec.message() + "), reconnecting");
+            backoff.expires_after(next_backoff());
+            (void)co_await backoff.async_wait(as_tuple_awaitable); // cancelled by close()
+            if (closed)
+                co_return;
+            auto restart = tracker->reconnect();
+            next_start = restart.start;
+            payload.close();
+            fde.reset();
+            ++reconnects;
+            if (opts.on_reconnect)
+                opts.on_reconnect(tracker->committed());
+        }
+    }
+
+    std::uint32_t reconnect_attempts_ = 0;
+    // Where the stream is: the file and the offset of the next event (counted where log_pos is 0).
+    std::string file_;
+    std::uint64_t next_offset_ = 4;
+    // LOG_EVENT_ARTIFICIAL_F: made up by the server for this dump (the fake ROTATE at its start).
+    static constexpr std::uint16_t artificial_flag = 0x20;
+    codec::payload_reader payload;
+    std::minstd_rand rng_{std::random_device{}()};
+};
+
+binlog_stream::binlog_stream(asio::any_io_executor ex, connection_options conn, stream_options opts)
+    : state_(std::make_shared<state>(ex, std::move(conn), std::move(opts)))
+{}
+
+binlog_stream::~binlog_stream()
+{
+    close();
+}
+
+asio::any_io_executor binlog_stream::get_executor() const noexcept
+{
+    return state_->ex;
+}
+
+binlog_stream::channel_type& binlog_stream::channel()
+{
+    if (!state_->started)
+    {
+        state_->started = true;
+        asio::co_spawn(state_->ex, state_->run(), asio::detached);
+    }
+    return state_->channel;
+}
+
+void binlog_stream::note_received(const std::shared_ptr<state>& st, const std::error_code& ec) noexcept
+{
+    st->on_received(ec);
+}
+
+asio::awaitable<event> binlog_stream::next()
+{
+    auto [ec, ev] = co_await async_next(as_tuple_awaitable);
+    if (ec)
+        throw error(ec, state_->diag);
+    co_return std::move(ev);
+}
+
+stream_position binlog_stream::position() const
+{
+    return state_->handed_out;
+}
+
+const diagnostics& binlog_stream::last_diagnostics() const noexcept
+{
+    return state_->diag;
+}
+
+std::uint64_t binlog_stream::reconnect_count() const noexcept
+{
+    return state_->reconnects;
+}
+
+void binlog_stream::close() noexcept
+{
+    if (!state_ || state_->closed)
+        return;
+    state_->closed = true;
+    state_->backoff.cancel();
+    if (state_->conn)
+        state_->conn->close();
+    state_->channel.cancel();
+}
+
+} // namespace binlogstream
