@@ -57,7 +57,7 @@ void resolve_string(std::uint16_t meta, column_type& real, std::size_t& max_leng
     }
 }
 
-std::error_code layout_of(const column_info& col, cell_layout& l) noexcept
+errc layout_of(const column_info& col, cell_layout& l) noexcept
 {
     l.type = col.type;
     const std::uint16_t meta = col.meta;
@@ -74,77 +74,77 @@ std::error_code layout_of(const column_info& col, cell_layout& l) noexcept
         else
         {
             l.prefix = max_length > 255 ? 2 : 1;
-            return {};
+            return errc::ok;
         }
     }
     switch (l.type)
     {
         case column_type::null:
             l.fixed = 0;
-            return {};
+            return errc::ok;
         case column_type::tiny:
         case column_type::year:
             l.fixed = 1;
-            return {};
+            return errc::ok;
         case column_type::short_:
             l.fixed = 2;
-            return {};
+            return errc::ok;
         case column_type::int24:
         case column_type::date:
         case column_type::newdate:
         case column_type::time:
             l.fixed = 3;
-            return {};
+            return errc::ok;
         case column_type::long_:
         case column_type::float_:
         case column_type::timestamp:
             l.fixed = 4;
-            return {};
+            return errc::ok;
         case column_type::longlong:
         case column_type::double_:
         case column_type::datetime:
             l.fixed = 8;
-            return {};
+            return errc::ok;
         case column_type::time2:
         case column_type::datetime2:
         case column_type::timestamp2:
         {
             if (meta > 6)
-                return bad_value();
+                return errc::bad_value;
             std::size_t base = l.type == column_type::time2 ? 3 : l.type == column_type::datetime2 ? 5 : 4;
             l.fixed = base + fraction_bytes(meta);
-            return {};
+            return errc::ok;
         }
         case column_type::newdecimal:
         {
             l.fixed = decimal_binary_size(meta >> 8, meta & 0xff);
             if (l.fixed == 0)
-                return bad_value();
-            return {};
+                return errc::bad_value;
+            return errc::ok;
         }
         case column_type::bit:
         {
             unsigned bits = (meta >> 8) * 8 + (meta & 0xff);
             if (bits == 0 || bits > 64)
-                return bad_value();
+                return errc::bad_value;
             l.fixed = (bits + 7) / 8;
             l.length_code = std::uint16_t(bits);
-            return {};
+            return errc::ok;
         }
         case column_type::enum_:
             l.fixed = meta & 0xff;
             if (l.fixed != 1 && l.fixed != 2)
-                return bad_value();
-            return {};
+                return errc::bad_value;
+            return errc::ok;
         case column_type::set:
             l.fixed = meta & 0xff;
             if (l.fixed < 1 || l.fixed > 8)
-                return bad_value();
-            return {};
+                return errc::bad_value;
+            return errc::ok;
         case column_type::varchar:
         case column_type::var_string:
             l.prefix = meta < 256 ? 1 : 2;
-            return {};
+            return errc::ok;
         case column_type::tiny_blob:
         case column_type::medium_blob:
         case column_type::long_blob:
@@ -159,39 +159,39 @@ std::error_code layout_of(const column_info& col, cell_layout& l) noexcept
                 if ((l.type == column_type::json || l.type == column_type::vector) && meta == 0)
                     l.prefix = 4;
                 else
-                    return bad_value();
+                    return errc::bad_value;
             }
-            return {};
+            return errc::ok;
         default:
-            return bad_value();
+            return errc::bad_value;
     }
 }
 
 // The cell's total size, and the payload (after any length prefix).
-std::error_code measure(
+errc measure(
     const column_info& col, bytes_view data, cell_layout& l, bytes_view& payload, std::size_t& size
 ) noexcept
 {
-    if (auto ec = layout_of(col, l))
-        return ec;
+    if (auto e = layout_of(col, l); e != errc::ok)
+        return e;
     if (l.prefix == 0)
     {
         if (data.size() < l.fixed)
-            return truncated();
+            return errc::truncated_event;
         payload = data.first(l.fixed);
         size = l.fixed;
-        return {};
+        return errc::ok;
     }
     if (data.size() < l.prefix)
-        return truncated();
+        return errc::truncated_event;
     std::size_t length = 0;
     for (std::size_t i = 0; i < l.prefix; ++i)
         length |= std::size_t(std::to_integer<std::uint8_t>(data[i])) << (8 * i);
     if (length > data.size() - l.prefix)
-        return truncated();
+        return errc::truncated_event;
     payload = data.subspan(l.prefix, length);
     size = l.prefix + length;
-    return {};
+    return errc::ok;
 }
 
 std::uint64_t load_le_n(bytes_view p) noexcept
@@ -226,8 +226,8 @@ decode_cell(const column_info& col, bytes_view data, value& out, std::size_t& co
     cell_layout l;
     bytes_view p;
     std::size_t size = 0;
-    if (auto ec = measure(col, data, l, p, size))
-        return ec;
+    if (auto e = measure(col, data, l, p, size); e != errc::ok)
+        return make_error_code(e);
     switch (l.type)
     {
         case column_type::null:
@@ -363,7 +363,8 @@ std::error_code cell_size(const column_info& col, bytes_view data, std::size_t& 
 {
     cell_layout l;
     bytes_view p;
-    return measure(col, data, l, p, size);
+    auto e = measure(col, data, l, p, size);
+    return e == errc::ok ? std::error_code() : make_error_code(e);
 }
 
 std::error_code

@@ -59,6 +59,7 @@ public:
         std::size_t offset = 0;
         row_image::cursor at;
         std::size_t json_seen = 0;
+        std::error_code ec; // one per image: each construction calls std::system_category()
         for (std::size_t i = 0, p = 0; i < ev.column_count; ++i)
         {
             if (!bit(present, i))
@@ -70,7 +71,6 @@ public:
             if (bit(img.nulls_, p++))
                 continue;
             std::size_t size = 0;
-            std::error_code ec;
             if (partial)
             {
                 value v;
@@ -111,7 +111,8 @@ std::size_t row_image::present_count() const noexcept
 
 bool row_image::next(cursor& at, row_cell& out, std::error_code& ec) const noexcept
 {
-    ec.clear();
+    if (ec) // clear() calls std::system_category(): skip it on the per-cell path when already clear
+        ec.clear();
     if (!table_)
         return false;
     while (at.column < column_count_)
