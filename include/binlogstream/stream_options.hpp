@@ -92,7 +92,6 @@ struct replica_report
     std::uint16_t port = 0;
 };
 
-
 /// Severity of a log line.
 enum class log_level
 {
