@@ -297,6 +297,7 @@ asio::awaitable<std::error_code> connection::run_connect(connection_options opts
     if (!guard.owns())
         co_return errc::operation_in_progress;
     close();
+    impl_->info = binlogstream::server_info{};
     impl_->read_timeout = opts.read_timeout;
     impl_->packets.set_max_packet_size(opts.max_packet_size);
     auto timeout = opts.connect_timeout;
