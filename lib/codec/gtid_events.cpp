@@ -277,12 +277,18 @@ std::string gtid_event::to_string() const
 
 std::string previous_gtids_event::to_string() const
 {
+    // MySQL's text form: "uuid:1-5:7,uuid2:tag:1-3"; the tags of one UUID follow its untagged
+    // intervals without repeating the UUID ("uuid:1-13:mytag:1-2").
     std::string s;
     for (std::size_t i = 0; i < gtids.size(); ++i)
     {
-        if (i)
-            s += ',';
-        append_uuid(s, gtids[i].sid);
+        bool same_uuid = i > 0 && gtids[i].sid == gtids[i - 1].sid;
+        if (!same_uuid)
+        {
+            if (i)
+                s += ',';
+            append_uuid(s, gtids[i].sid);
+        }
         if (!gtids[i].tag.empty())
         {
             s += ':';

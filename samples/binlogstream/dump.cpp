@@ -179,6 +179,8 @@ std::error_code write_rows(object_writer& w, std::string& out, const rows_event&
         w.field("table", e.table->table);
     }
     w.field("flags", e.flags);
+    if (e.compressed)
+        w.field("compressed", true); // MariaDB *_ROWS_COMPRESSED (log_bin_compress)
     if (e.partition_id)
         w.field("partition_id", *e.partition_id);
     if (e.source_partition_id)
