@@ -298,10 +298,12 @@ std::string previous_gtids_event::to_string() const
         {
             s += ':';
             s += std::to_string(a);
-            if (b - 1 > a)
+            // Intervals are [a, b): the last GNO is b - 1 (computed without signed overflow).
+            auto last = static_cast<std::int64_t>(static_cast<std::uint64_t>(b) - 1);
+            if (b > a && last > a)
             {
                 s += '-';
-                s += std::to_string(b - 1);
+                s += std::to_string(last);
             }
         }
     }
