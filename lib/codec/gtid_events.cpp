@@ -277,12 +277,18 @@ std::string gtid_event::to_string() const
 
 std::string previous_gtids_event::to_string() const
 {
+    // MySQL's text form: "uuid:1-5:7,uuid2:tag:1-3"; the tags of one UUID follow its untagged
+    // intervals without repeating the UUID ("uuid:1-13:mytag:1-2").
     std::string s;
     for (std::size_t i = 0; i < gtids.size(); ++i)
     {
-        if (i)
-            s += ',';
-        append_uuid(s, gtids[i].sid);
+        bool same_uuid = i > 0 && gtids[i].sid == gtids[i - 1].sid;
+        if (!same_uuid)
+        {
+            if (i)
+                s += ',';
+            append_uuid(s, gtids[i].sid);
+        }
         if (!gtids[i].tag.empty())
         {
             s += ':';
@@ -292,10 +298,12 @@ std::string previous_gtids_event::to_string() const
         {
             s += ':';
             s += std::to_string(a);
-            if (b - 1 > a)
+            // Intervals are [a, b): the last GNO is b - 1 (computed without signed overflow).
+            auto last = static_cast<std::int64_t>(static_cast<std::uint64_t>(b) - 1);
+            if (b > a && last > a)
             {
                 s += '-';
-                s += std::to_string(b - 1);
+                s += std::to_string(last);
             }
         }
     }

@@ -301,9 +301,10 @@ std::error_code decode_table_map(bytes_view body, const decode_context& ctx, tab
     auto types = r.bytes(static_cast<std::size_t>(count));
     if (!r.ok())
         return r.error();
-    // MySQL 5.1 pre-GA TABLE_MAPs end after the types: no metadata, no nullability bitmap.
+    // MySQL 5.1 pre-GA TABLE_MAPs (the "alcatel" trees) end after the types: no metadata, no
+    // nullability bitmap.
     bytes_view meta, nulls;
-    bool pre_ga = r.empty();
+    bool pre_ga = fde.event_type_permutation && r.empty();
     if (!pre_ga)
     {
         auto meta_len = r.lenenc();
