@@ -157,6 +157,9 @@ enum class text_errors : std::uint8_t
 };
 
 /// CHAR, VARCHAR, TEXT, BINARY, VARBINARY, BLOB: the raw bytes and the column's collation id.
+/// The bytes are as the row image stores them: the server strips the trailing pad of CHAR (spaces)
+/// and BINARY(n) (0x00) values, so a BINARY(4) holding 00000000 arrives empty. A MariaDB JSON column
+/// (a LONGTEXT) is a string here unless its column_info says JSON (see decode_cell).
 struct string_value
 {
     std::string_view bytes;
