@@ -31,6 +31,36 @@ decode_cell(const column_info& col, bytes_view data, value& out, std::size_t& co
 /// Only the size (for skipping columns cheaply).
 [[nodiscard]] std::error_code cell_size(const column_info& col, bytes_view data, std::size_t& size) noexcept;
 
+/// The size of a cell of type `t` when the type alone fixes it (integers, FLOAT, DOUBLE, DATE, YEAR,
+/// the pre-5.6 TIME/DATETIME/TIMESTAMP), else 0: the row-image size walk skips these without a call.
+/// Must agree with decode_cell's layouts.
+[[nodiscard]] constexpr std::size_t fixed_cell_size(column_type t) noexcept
+{
+    switch (t)
+    {
+        case column_type::tiny:
+        case column_type::year:
+            return 1;
+        case column_type::short_:
+            return 2;
+        case column_type::int24:
+        case column_type::date:
+        case column_type::newdate:
+        case column_type::time:
+            return 3;
+        case column_type::long_:
+        case column_type::float_:
+        case column_type::timestamp:
+            return 4;
+        case column_type::longlong:
+        case column_type::double_:
+        case column_type::datetime:
+            return 8;
+        default:
+            return 0;
+    }
+}
+
 /// A JSON column in partial mode in a PARTIAL_UPDATE_ROWS after-image: a length of `col.meta` bytes
 /// (like the full JSON value) then the column's diffs. `out` is a json_cell with format
 /// json_format::mysql_diff (decode it with decode_json_diffs).

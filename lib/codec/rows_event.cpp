@@ -70,6 +70,13 @@ public:
             json_seen += is_json;
             if (bit(img.nulls_, p++))
                 continue;
+            if (auto fixed = codec::fixed_cell_size(col.type); fixed != 0 && !partial)
+            {
+                if (fixed > rest.size() - offset)
+                    return make_error_code(errc::truncated_event);
+                offset += fixed;
+                continue;
+            }
             std::size_t size = 0;
             if (partial)
             {
