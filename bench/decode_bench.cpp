@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -125,8 +126,8 @@ private:
     }
     std::uint64_t fold(std::int64_t x, const column_info&, const value&) { return std::uint64_t(x); }
     std::uint64_t fold(std::uint64_t x, const column_info&, const value&) { return x; }
-    std::uint64_t fold(float x, const column_info&, const value&) { return std::uint64_t(x * 8); }
-    std::uint64_t fold(double x, const column_info&, const value&) { return std::uint64_t(x * 8); }
+    std::uint64_t fold(float x, const column_info&, const value&) { return std::bit_cast<std::uint32_t>(x); }
+    std::uint64_t fold(double x, const column_info&, const value&) { return std::bit_cast<std::uint64_t>(x); }
     std::uint64_t fold(const decimal_value& x, const column_info&, const value&)
     {
         std::int64_t scaled = 0;
@@ -175,7 +176,7 @@ private:
     {
         std::uint64_t s = 0;
         for (std::size_t i = 0; i < x.size(); ++i)
-            s += std::uint64_t(x[i]);
+            s += std::bit_cast<std::uint32_t>(x[i]);
         return s;
     }
 
