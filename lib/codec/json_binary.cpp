@@ -2,6 +2,7 @@
 
 #include "codec/decimal.hpp"
 #include "codec/temporal.hpp"
+#include "codec/value_json.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -504,50 +505,7 @@ std::error_code append_json_double(std::string& out, double d)
 
 void append_mysql_json_string(std::string& out, std::string_view s)
 {
-    static constexpr char hex[] = "0123456789abcdef";
-    out.push_back('"');
-    for (char c : s)
-    {
-        switch (c)
-        {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-            {
-                auto b = static_cast<unsigned char>(c);
-                if (b < 0x20 || b == 0x7f)
-                {
-                    out += "\\u00";
-                    out.push_back(hex[b >> 4]);
-                    out.push_back(hex[b & 15]);
-                }
-                else
-                {
-                    out.push_back(c);
-                }
-            }
-        }
-    }
-    out.push_back('"');
+    append_escaped_json_string(out, s, true);
 }
 
 void append_base64(std::string& out, bytes_view data, bool mysql_line_breaks)

@@ -180,16 +180,9 @@ void append_json(std::string& out, const value& v, const column_info& col)
     std::visit(json_appender{out, col}, v.data());
 }
 
-void append_json_string(std::string& out, std::string_view utf8)
+void append_escaped_json_string(std::string& out, std::string_view s, bool escape_del)
 {
     static constexpr char hex[] = "0123456789abcdef";
-    std::string_view s = utf8;
-    std::string repaired;
-    if (!is_valid_utf8(s))
-    {
-        (void)append_utf8(repaired, s, charset_kind::utf8mb4, text_errors::replace);
-        s = repaired;
-    }
     out.push_back('"');
     for (char c : s)
     {
@@ -219,7 +212,7 @@ void append_json_string(std::string& out, std::string_view utf8)
             default:
             {
                 auto b = static_cast<unsigned char>(c);
-                if (b < 0x20)
+                if (b < 0x20 || (escape_del && b == 0x7f))
                 {
                     out += "\\u00";
                     out.push_back(hex[b >> 4]);
@@ -233,6 +226,18 @@ void append_json_string(std::string& out, std::string_view utf8)
         }
     }
     out.push_back('"');
+}
+
+void append_json_string(std::string& out, std::string_view utf8)
+{
+    std::string_view s = utf8;
+    std::string repaired;
+    if (!is_valid_utf8(s))
+    {
+        (void)append_utf8(repaired, s, charset_kind::utf8mb4, text_errors::replace);
+        s = repaired;
+    }
+    append_escaped_json_string(out, s);
 }
 
 } // namespace binlogstream::codec

@@ -25,4 +25,9 @@ void append_json(std::string& out, const value& v, const column_info& col);
 /// replaced by U+FFFD so that the output is always valid JSON.
 void append_json_string(std::string& out, std::string_view utf8);
 
+/// Appends `s` as a quoted JSON string: \" \\ \b \f \n \r \t, other bytes below 0x20 (and 0x7f with
+/// `escape_del`, as MySQL's JSON printer does) as \u00xx, everything else verbatim. No UTF-8 check:
+/// the one escaper behind append_json_string, MySQL JSON rendering and checkpoint text.
+void append_escaped_json_string(std::string& out, std::string_view s, bool escape_del = false);
+
 } // namespace binlogstream::codec

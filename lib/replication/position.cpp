@@ -8,6 +8,7 @@
 
 #include <binlogstream/position.hpp>
 
+#include "codec/value_json.hpp"
 #include "replication/text_scan.hpp"
 
 #include <limits>
@@ -16,46 +17,6 @@ namespace binlogstream {
 namespace {
 
 using replication::text_scan;
-
-void append_json_string(std::string& out, std::string_view s)
-{
-    static constexpr char digits[] = "0123456789abcdef";
-    out += '"';
-    for (char c : s)
-    {
-        auto u = static_cast<unsigned char>(c);
-        switch (c)
-        {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (u < 0x20)
-                {
-                    out += "\\u00";
-                    out += digits[u >> 4];
-                    out += digits[u & 0x0f];
-                }
-                else
-                {
-                    out += c;
-                }
-        }
-    }
-    out += '"';
-}
 
 void append_utf8(std::string& out, std::uint32_t cp)
 {
@@ -309,18 +270,18 @@ start_position stream_position::resume() const
 std::string stream_position::to_string() const
 {
     std::string s = "{\"file\":";
-    append_json_string(s, file.file);
+    codec::append_escaped_json_string(s, file.file);
     s += ",\"pos\":";
     s += std::to_string(file.offset);
     if (gtids)
     {
         s += ",\"gtid_set\":";
-        append_json_string(s, gtids->to_string());
+        codec::append_escaped_json_string(s, gtids->to_string());
     }
     if (mariadb_gtids)
     {
         s += ",\"mariadb_gtid\":";
-        append_json_string(s, mariadb_gtids->to_string());
+        codec::append_escaped_json_string(s, mariadb_gtids->to_string());
     }
     s += '}';
     return s;
