@@ -365,6 +365,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                 }
                 else
                     action = session.on_query_done(qec, diag);
+                continue;
             }
             else if (auto* c = std::get_if<replication::send_command>(&action))
             {
@@ -380,24 +381,12 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                     file_ = last_committed.file.file;
                     next_offset_ = last_committed.file.offset;
                 }
-                auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
-                if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
-                    co_return make_error_code(errc::heartbeat_timeout);
-                if (rec)
-                    co_return rec;
-                action = session.on_packet(packet);
             }
             else if (auto* d = std::get_if<replication::deliver_event>(&action))
             {
                 reconnect_attempts_ = 0; // streaming again
                 if (auto eec = co_await on_event_bytes(d->event))
                     co_return eec;
-                auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
-                if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
-                    co_return make_error_code(errc::heartbeat_timeout);
-                if (rec)
-                    co_return rec;
-                action = session.on_packet(packet);
             }
             else if (std::holds_alternative<replication::stream_end>(action))
                 co_return make_error_code(errc::end_of_stream);
@@ -408,6 +397,13 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                     diag = err.diag;
                 co_return err.ec;
             }
+            // A command sent and an event handled are both followed by the next packet.
+            auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
+            if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
+                co_return make_error_code(errc::heartbeat_timeout);
+            if (rec)
+                co_return rec;
+            action = session.on_packet(packet);
         }
     }
 
