@@ -1,5 +1,7 @@
 #include "codec/byte_reader.hpp"
 
+#include "common/bytes.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <array>
@@ -7,13 +9,7 @@
 using namespace binlogstream;
 using codec::byte_reader;
 
-namespace {
-template <class... T>
-std::array<std::byte, sizeof...(T)> bytes(T... v)
-{
-    return {std::byte(v)...};
-}
-} // namespace
+using test::bytes;
 
 BOOST_AUTO_TEST_SUITE(byte_reader_tests)
 

@@ -10,6 +10,8 @@
 
 #include "wire/replication_commands.hpp"
 
+#include "common/bytes.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <string>
@@ -20,20 +22,8 @@ using namespace binlogstream::wire;
 
 namespace {
 
-template <class... T>
-std::vector<std::byte> bytes(T... v)
-{
-    return {std::byte(v)...};
-}
-
-std::vector<std::byte>
-with_text(std::vector<std::byte> head, std::string_view text, std::vector<std::byte> tail = {})
-{
-    for (char c : text)
-        head.push_back(std::byte(c));
-    head.insert(head.end(), tail.begin(), tail.end());
-    return head;
-}
+using test::bytes;
+using test::with_text;
 
 } // namespace
 
