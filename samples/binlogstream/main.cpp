@@ -18,6 +18,9 @@ struct command
 
 constexpr command commands[] = {
     {"dump", "dump FILE...  print every event of binlog files as JSON lines", binlogstream::tool::run_dump},
+    {"tail",
+     "tail [OPTIONS]  follow a server: one JSON line per row change (Maxwell or Debezium)",
+     binlogstream::tool::run_tail},
 };
 
 int usage(std::FILE* out)
