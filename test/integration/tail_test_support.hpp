@@ -167,6 +167,15 @@ inline std::string member_text(simdjson::dom::element e, const char* key)
     return simdjson::minify(v);
 }
 
+/// As above, for a member lookup's result ("" when the lookup failed).
+inline std::string member_text(simdjson::simdjson_result<simdjson::dom::element> e, const char* key)
+{
+    simdjson::dom::element el;
+    if (e.get(el))
+        return "";
+    return member_text(el, key);
+}
+
 /// --start-file/--start-pos at the current end of the binlog.
 inline std::vector<std::string> from_here()
 {
