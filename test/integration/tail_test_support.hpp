@@ -56,10 +56,12 @@ inline std::vector<std::string> tail_connection_args(std::uint32_t server_id = 7
         std::to_string(server_id)};
 }
 
-/// Starts the tool with `args` (argv[1...]); stdout appended to `out_path` (O_APPEND, like `>>`),
-/// stderr to `err_path`. `password` goes into the child's BINLOGSTREAM_PASSWORD.
-inline pid_t spawn_tail(
+/// Starts the tool with `args` (argv[1...]); stdout goes to `out_fd` when >= 0, else is appended
+/// to `out_path` (O_APPEND, like `>>`); stderr is appended to `err_path`. `password` goes into the
+/// child's BINLOGSTREAM_PASSWORD.
+inline pid_t spawn_tail_with(
     const std::vector<std::string>& args,
+    int out_fd,
     const std::string& out_path,
     const std::string& err_path,
     const std::string& password
@@ -86,13 +88,26 @@ inline pid_t spawn_tail(
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (out_fd >= 0)
+        posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    else
+        posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     pid_t pid = 0;
     int rc = posix_spawn(&pid, tool.c_str(), &fa, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&fa);
     BOOST_REQUIRE_MESSAGE(rc == 0, "cannot start " << tool);
     return pid;
+}
+
+inline pid_t spawn_tail(
+    const std::vector<std::string>& args,
+    const std::string& out_path,
+    const std::string& err_path,
+    const std::string& password
+)
+{
+    return spawn_tail_with(args, -1, out_path, err_path, password);
 }
 
 /// Waits for the child; returns its exit status, or 128 + signal.
