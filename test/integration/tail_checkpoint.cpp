@@ -133,12 +133,18 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_with_the_checkpoint_saved)
 
 // The generator of the kill -9 tests: `transactions` transactions of two inserts and an update,
 // every third followed by a delete in its own transaction, about 10 ms apart.
-std::thread start_generator(std::atomic<bool>& generating, int transactions)
+// Creates the generator's table; returns the start arguments (the binlog position before any change).
+std::vector<std::string> create_generator_table()
 {
     bt::admin_sql(
         "DROP DATABASE IF EXISTS " + schema + "; CREATE DATABASE " + schema + "; CREATE TABLE " + schema +
         ".k (id INT AUTO_INCREMENT PRIMARY KEY, tx INT, v VARCHAR(8))"
     );
+    return bt::from_here();
+}
+
+std::thread start_generator(std::atomic<bool>& generating, int transactions)
+{
     generating = true;
     return std::thread([&generating, transactions] {
         bt::admin_sql(
@@ -212,12 +218,12 @@ std::mt19937 kill_schedule()
 BOOST_AUTO_TEST_CASE(kill_9_at_random_moments_loses_and_repeats_nothing)
 {
     const int transactions = 500;
-    std::atomic<bool> generating{false};
-    auto generator = start_generator(generating, transactions);
     auto dir = bt::tail_scratch("kill9");
     const std::string cp = dir + "/cp.json", out = dir + "/out.jsonl", err = dir + "/err.txt";
-    auto args = bt::tail_connection_args() + bt::from_here() +
+    auto args = bt::tail_connection_args() + create_generator_table() +
                 std::vector<std::string>{"--checkpoint", cp, "--only-schemas", schema};
+    std::atomic<bool> generating{false};
+    auto generator = start_generator(generating, transactions);
 
     auto rng = kill_schedule();
     std::uniform_int_distribution<int> delay_ms(50, 700);
@@ -247,12 +253,12 @@ BOOST_AUTO_TEST_CASE(kill_9_at_random_moments_loses_and_repeats_nothing)
 BOOST_AUTO_TEST_CASE(kill_9_with_a_pipe_repeats_at_most_the_last_transaction)
 {
     const int transactions = 300;
-    std::atomic<bool> generating{false};
-    auto generator = start_generator(generating, transactions);
     auto dir = bt::tail_scratch("kill9pipe");
     const std::string cp = dir + "/cp.json", err = dir + "/err.txt";
-    auto args = bt::tail_connection_args() + bt::from_here() +
+    auto args = bt::tail_connection_args() + create_generator_table() +
                 std::vector<std::string>{"--checkpoint", cp, "--only-schemas", schema};
+    std::atomic<bool> generating{false};
+    auto generator = start_generator(generating, transactions);
 
     // One run: stdout is a pipe that the test reads to its end.
     auto run = [&](const std::vector<std::string>& a, std::optional<int> kill_after_ms) {
