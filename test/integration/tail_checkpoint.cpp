@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(restart_cuts_output_written_after_the_checkpoint)
     BOOST_TEST(bt::read_file(err).find("removed") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_with_the_checkpoint_saved)
+BOOST_AUTO_TEST_CASE(sigterm_and_sigint_stop_cleanly_with_the_checkpoint_saved)
 {
     bt::admin_sql(
         "DROP DATABASE IF EXISTS " + schema + "; CREATE DATABASE " + schema + "; CREATE TABLE " + schema +
@@ -108,17 +108,34 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_with_the_checkpoint_saved)
     );
     auto dir = bt::tail_scratch("sigterm");
     const std::string cp = dir + "/cp.json", out = dir + "/out.jsonl", err = dir + "/err.txt";
-    auto args = bt::tail_connection_args() + bt::from_here() + std::vector<std::string>{"--checkpoint", cp};
+    auto args = bt::tail_connection_args() +
+                std::vector<std::string>{"--from-end", "--checkpoint", cp, "--progress", "--heartbeat", "1"};
+    auto wait_for = [](auto ready) {
+        for (int i = 0; i < 300 && !ready(); ++i) // bounded wait, no timing asserted
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return ready();
+    };
     auto pid = bt::spawn_tail(args, out, err, bt::sandbox().password); // blocking: waits for changes
+    // The first checkpoint says the stream is at the end: changes from now on are seen.
+    BOOST_REQUIRE(wait_for([&] { return ::access(cp.c_str(), F_OK) == 0; }));
     bt::admin_sql("INSERT INTO " + schema + ".c VALUES (1), (2); INSERT INTO " + schema + ".c VALUES (3);");
-    // Wait (bounded) until the three lines are out, then stop it.
-    for (int i = 0; i < 300 && line_count(out) < 3; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    BOOST_REQUIRE_EQUAL(line_count(out), 3u);
+    BOOST_REQUIRE(wait_for([&] { return line_count(out) >= 3; }));
+    // --progress: a line on stderr about once a second.
+    BOOST_REQUIRE(wait_for([&] {
+        auto e = bt::read_file(err);
+        return e.find("events/s") != std::string::npos && e.find("rows/s") != std::string::npos &&
+               e.find("behind source") != std::string::npos;
+    }));
     ::kill(pid, SIGTERM);
     BOOST_TEST(bt::wait_tail(pid) == 0);
 
+    pid = bt::spawn_tail(args, out, err, bt::sandbox().password);
     bt::admin_sql("INSERT INTO " + schema + ".c VALUES (4);");
+    BOOST_REQUIRE(wait_for([&] { return line_count(out) >= 4; }));
+    ::kill(pid, SIGINT);
+    BOOST_TEST(bt::wait_tail(pid) == 0);
+
+    bt::admin_sql("INSERT INTO " + schema + ".c VALUES (5);");
     BOOST_REQUIRE_EQUAL(
         bt::wait_tail(bt::spawn_tail(
             args + std::vector<std::string>{"--non-blocking"}, out, err, bt::sandbox().password
@@ -126,13 +143,11 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_with_the_checkpoint_saved)
         0
     );
     BOOST_TEST(
-        ids_of(bt::read_file(out)) == (std::vector<std::string>{"1", "2", "3", "4"}),
+        ids_of(bt::read_file(out)) == (std::vector<std::string>{"1", "2", "3", "4", "5"}),
         boost::test_tools::per_element()
     );
 }
 
-// The generator of the kill -9 tests: `transactions` transactions of two inserts and an update,
-// every third followed by a delete in its own transaction, about 10 ms apart.
 // Creates the generator's table; returns the start arguments (the binlog position before any change).
 std::vector<std::string> create_generator_table()
 {
@@ -143,6 +158,8 @@ std::vector<std::string> create_generator_table()
     return bt::from_here();
 }
 
+// The generator of the kill -9 tests: `transactions` transactions of two inserts and an update,
+// every third followed by a delete in its own transaction, about 10 ms apart.
 std::thread start_generator(std::atomic<bool>& generating, int transactions)
 {
     generating = true;

@@ -108,4 +108,64 @@ BOOST_AUTO_TEST_CASE(connection_errors_exit_3_and_never_show_the_password)
     BOOST_TEST(good_text.find(sb.password) == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(tls_and_unix_socket_connections)
+{
+    const auto& sb = bt::sandbox();
+    auto dir = bt::tail_scratch("tls");
+    bt::admin_sql("CREATE DATABASE IF NOT EXISTS bls_tail_pw; CREATE TABLE IF NOT EXISTS bls_tail_pw.p (s "
+                  "VARCHAR(64))");
+    auto start = bt::from_here();
+    bt::admin_sql("INSERT INTO bls_tail_pw.p VALUES ('tls')");
+    auto base = [&] {
+        return std::vector<std::string>{
+                   "tail", "--user", sb.user, "--non-blocking", "--only-schemas", "bls_tail_pw"} +
+               start;
+    };
+    // The server's certificate names localhost and is signed by the sandbox CA; a client certificate too.
+    auto verified = bt::run_tail(
+        base() +
+            std::vector<std::string>{
+                "--host",
+                "localhost",
+                "--port",
+                std::to_string(sb.port),
+                "--ssl-mode",
+                "verify_identity",
+                "--ssl-ca",
+                sb.ssl_ca,
+                "--ssl-cert",
+                sb.client_cert,
+                "--ssl-key",
+                sb.client_key},
+        dir
+    );
+    BOOST_TEST_REQUIRE(verified.status == 0, verified.err);
+    BOOST_TEST(verified.out.find("\"tls\"") != std::string::npos);
+    // A CA that did not sign the server's certificate: a connection error.
+    auto wrong_ca = bt::run_tail(
+        base() +
+            std::vector<std::string>{
+                "--host",
+                sb.host,
+                "--port",
+                std::to_string(sb.port),
+                "--ssl-mode",
+                "verify_ca",
+                "--ssl-ca",
+                sb.other_ca},
+        dir
+    );
+    BOOST_TEST(wrong_ca.status == 3);
+    BOOST_TEST(wrong_ca.out.empty());
+    // TLS required from the server without TLS.
+    auto no_tls = bt::run_tail(
+        base() + std::vector<std::string>{"--port", std::to_string(sb.plain_port), "--ssl-mode", "required"},
+        dir
+    );
+    BOOST_TEST(no_tls.status == 3);
+    auto socket = bt::run_tail(base() + std::vector<std::string>{"--socket", sb.socket}, dir);
+    BOOST_TEST_REQUIRE(socket.status == 0, socket.err);
+    BOOST_TEST(socket.out.find("\"tls\"") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

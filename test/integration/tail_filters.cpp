@@ -108,4 +108,34 @@ BOOST_AUTO_TEST_CASE(stop_at_ends_after_the_transaction_that_reaches_it)
     BOOST_TEST(ids == (std::vector<std::string>{"1", "2", "3"}), boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(mariadb_gtid_start_and_gtid_checkpoint)
+{
+    bt::admin_sql("DROP DATABASE IF EXISTS bls_tail_a; CREATE DATABASE bls_tail_a; "
+                  "CREATE TABLE bls_tail_a.g (id INT PRIMARY KEY); INSERT INTO bls_tail_a.g VALUES (1)");
+    auto pos = bt::admin_sql("SELECT @@gtid_binlog_pos");
+    pos.erase(pos.find_last_not_of('\n') + 1);
+    bt::admin_sql("INSERT INTO bls_tail_a.g VALUES (2); INSERT INTO bls_tail_a.g VALUES (3);");
+    auto last = bt::admin_sql("SELECT @@gtid_binlog_pos");
+    last.erase(last.find_last_not_of('\n') + 1);
+    auto dir = bt::tail_scratch("gtid");
+    const std::string cp = dir + "/cp.json";
+    auto r = bt::run_tail(
+        bt::tail_connection_args() +
+            std::vector<std::string>{
+                "--mariadb-gtid", pos, "--non-blocking", "--only-schemas", "bls_tail_a", "--checkpoint", cp},
+        dir
+    );
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+    bt::json_lines j(r.out);
+    std::vector<std::string> ids;
+    for (auto l : j.lines)
+        ids.push_back(bt::member_text(l["data"], "id"));
+    BOOST_TEST(ids == (std::vector<std::string>{"2", "3"}), boost::test_tools::per_element());
+    // Started from GTIDs, the checkpoint resumes from GTIDs: the server's position after the last one.
+    simdjson::dom::parser p;
+    simdjson::dom::element root;
+    BOOST_REQUIRE(!p.parse(bt::read_file(cp)).get(root));
+    BOOST_TEST(bt::member_text(root["position"], "mariadb_gtid") == "\"" + last + "\"");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
