@@ -200,7 +200,17 @@ private:
             dirty_ = true;
             return true;
         }
-        return flush_stdout() && save_checkpoint();
+        if (!flush_stdout())
+            return false;
+        // --checkpoint-every: while transactions keep coming, at most one checkpoint per interval
+        // (each costs two fsyncs); the timer saves the last one when the stream goes quiet.
+        if (opts_.checkpoint_every.count() > 0 &&
+            std::chrono::steady_clock::now() - last_save_ < opts_.checkpoint_every)
+        {
+            dirty_ = true;
+            return true;
+        }
+        return save_checkpoint();
     }
 
     bool flush_stdout()
@@ -226,6 +236,7 @@ private:
     bool save_checkpoint()
     {
         dirty_ = false;
+        last_save_ = std::chrono::steady_clock::now();
         if (opts_.checkpoint_file.empty() || cp_.position.file.file.empty())
             return true;
         cp_.output = current_output_mark();
@@ -301,6 +312,7 @@ private:
     asio::steady_timer timer_;
     checkpoint cp_; // the position of the last transaction out (saved, or `dirty_`)
     bool dirty_ = false;
+    std::chrono::steady_clock::time_point last_save_{};
     bool stopping_ = false;
     int rc_ = exit_failure;
     std::string out_;

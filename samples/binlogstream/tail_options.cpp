@@ -38,6 +38,8 @@ file does not exist yet; afterwards the checkpoint decides:
   --mariadb-gtid POS      MariaDB GTID position (domain-server-seq,...)
   --from-end              the server's current end of the binlog
   --checkpoint FILE       resume from FILE and store the position there after each transaction
+  --checkpoint-every MS   store it at most once per MS milliseconds while transactions keep coming
+                          (and within a second when the stream is idle); default 0: every one
 
 Where to end:
   --stop-at FILE:POS      end after the transaction that reaches this position
@@ -64,7 +66,8 @@ Checkpoints: the file is written atomically (temporary file, fsync, rename, fsyn
 after the transaction's lines were written to stdout. When stdout is a regular file, the checkpoint
 also records its size, and a restart first cuts off any lines written after the last checkpoint:
 no transaction is lost or repeated, whatever moment the tool is killed. When stdout is a pipe, a
-kill -9 between the write and the checkpoint repeats that one transaction on restart (at-least-once).
+kill -9 between the write and the checkpoint repeats that one transaction on restart (at-least-once;
+with --checkpoint-every, the transactions written since the last checkpoint).
 
 Exit status: 0 end of stream, --stop-at reached, SIGINT or SIGTERM; 1 other failure; 2 usage;
 3 connection, TLS, authentication or server error; 4 malformed or undecodable data;
@@ -275,6 +278,13 @@ std::optional<tail_options> parse_tail_options(std::span<const std::string_view>
         }
         else if (flag == "--checkpoint")
             o.checkpoint_file = *v;
+        else if (flag == "--checkpoint-every")
+        {
+            std::uint32_t ms = 0;
+            if (!parse_number(*v, ms))
+                return bad(*v);
+            o.checkpoint_every = std::chrono::milliseconds(ms);
+        }
         else if (flag == "--stop-at")
         {
             auto colon = v->rfind(':');

@@ -7,6 +7,7 @@
 #include <binlogstream/position.hpp>
 #include <binlogstream/stream_options.hpp>
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,6 +40,8 @@ struct tail_options
     bool explicit_start = false;
     output_format format = output_format::maxwell;
     std::string checkpoint_file;
+    /// 0: a checkpoint after every transaction; else at most one per interval (and when idle).
+    std::chrono::milliseconds checkpoint_every{0};
     bool progress = false;
     bool ddl = false;
     bool transactions = false;
