@@ -1,5 +1,5 @@
-// binlogstream: a command-line tool over the library. Subcommands are dispatched from a table, so
-// that new ones (`tail`: follow a live server) slot in next to `dump`.
+// binlogstream: a command-line tool over the library. Subcommands (`dump`: binlog files as JSON,
+// `tail`: follow a live server) are dispatched from a table, so that new ones slot in beside them.
 
 #include "command.hpp"
 
