@@ -116,7 +116,7 @@ private:
         if (h.type == event_type::heartbeat || h.type == event_type::heartbeat_v2)
         {
             lag_ = 0;
-            return true;
+            return boundary(); // an idle stream still moves past transactions that printed nothing
         }
         if (h.timestamp != 0 && (h.flags & artificial_flag) == 0)
         {
