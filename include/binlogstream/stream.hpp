@@ -91,6 +91,18 @@ public:
     /// `stream_position::parse` reads back in a new process.
     [[nodiscard]] stream_position position() const;
 
+    /// Narrows the event-type filter (`stream_options::events`) to the types also in `types`, for
+    /// every event read from the server from now on; it never widens it. Events of other types are
+    /// not decoded beyond their header (except the few the stream needs for its own state: format
+    /// descriptions, rotates, table maps, queries and GTIDs) and never delivered. Events already
+    /// queued (at most `queue_depth`) are still delivered. `dispatcher::run` calls this with the
+    /// types it has handlers for. Call it on the stream's executor, like every member.
+    void restrict_events(const event_type_set& types) noexcept;
+
+    /// The event types the stream delivers (`stream_options::events`, narrowed by
+    /// `restrict_events`).
+    [[nodiscard]] const event_type_set& events() const noexcept;
+
     /// Details of the error that ended the stream (server message, SQLSTATE, context).
     [[nodiscard]] const diagnostics& last_diagnostics() const noexcept;
 

@@ -55,6 +55,13 @@ public:
             s.erase(t);
         return s;
     }
+    /// The types in both sets.
+    friend event_type_set operator&(const event_type_set& a, const event_type_set& b)
+    {
+        event_type_set s;
+        s.bits_ = a.bits_ & b.bits_;
+        return s;
+    }
     friend bool operator==(const event_type_set&, const event_type_set&) = default;
 
 private:

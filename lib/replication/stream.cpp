@@ -512,6 +512,17 @@ stream_position binlog_stream::position() const
     return state_->handed_out;
 }
 
+void binlog_stream::restrict_events(const event_type_set& types) noexcept
+{
+    // The reader runs on the same executor and reads the filter per event: no lock needed.
+    state_->opts.events = state_->opts.events & types;
+}
+
+const event_type_set& binlog_stream::events() const noexcept
+{
+    return state_->opts.events;
+}
+
 const diagnostics& binlog_stream::last_diagnostics() const noexcept
 {
     return state_->diag;
