@@ -58,7 +58,7 @@ asio::awaitable<void> follow(bls::connection_options conn, bls::stream_options o
         })
         .on<bls::query_event>([](const bls::query_event& e) {
             if (e.query != "BEGIN" && e.query != "COMMIT") // DDL and statement-based changes
-                std::cout << "query " << e.schema << ": " << e.query << '\n';
+                std::cout << "query " << e.query << '\n';
         })
         .on<bls::xid_event>([](const bls::xid_event& e) { std::cout << "commit " << e.xid << '\n'; });
 

@@ -11,7 +11,26 @@
 
 namespace sample {
 
-inline std::string value_text(const binlogstream::value& v)
+/// ISO 8601 without a zone: "2026-11-26T10:00:00.125000".
+inline std::string datetime_text(const binlogstream::datetime_value& t)
+{
+    char buf[40];
+    std::snprintf(
+        buf,
+        sizeof buf,
+        "%04u-%02u-%02uT%02u:%02u:%02u.%06u",
+        t.date.year,
+        t.date.month,
+        t.date.day,
+        t.hour,
+        t.minute,
+        t.second,
+        t.microsecond
+    );
+    return buf;
+}
+
+inline std::string value_text(const binlogstream::value& v, const binlogstream::column_info& column)
 {
     namespace bls = binlogstream;
     char buf[64];
@@ -36,6 +55,15 @@ inline std::string value_text(const binlogstream::value& v)
             const auto& d = v.as_date();
             std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", d.year, d.month, d.day);
             return buf;
+        }
+        case bls::value_kind::datetime:
+            return datetime_text(v.as_datetime());
+        case bls::value_kind::timestamp:
+            return datetime_text(v.as_timestamp().to_utc()) + "Z";
+        case bls::value_kind::enum_:
+        {
+            auto i = v.as_enum().index; // 1-based; 0 is the server's "invalid value" empty string
+            return i > 0 && i <= column.enum_values.size() ? column.enum_values[i - 1] : "";
         }
         case bls::value_kind::string:
         {
@@ -62,7 +90,7 @@ inline std::string row_text(const binlogstream::row_image& image)
             out += ' ';
         out += c.column->name.empty() ? "@" + std::to_string(c.index + 1) : c.column->name;
         out += '=';
-        out += value_text(c.data);
+        out += value_text(c.data, *c.column);
     }
     return out;
 }
