@@ -73,7 +73,7 @@ public:
                     asio::bind_executor(
                         ex,
                         [st = state_, h = std::move(handler)](std::error_code ec, event ev) mutable {
-                            note_received(st, ec);
+                            note_received(st, ec); // also turns the closed channel into operation_aborted
                             std::move(h)(ec, std::move(ev));
                         }
                     )
@@ -116,8 +116,9 @@ public:
 private:
     struct state;
     channel_type& channel();
-    // Moves the handed-out position forward when the consumer receives an event.
-    static void note_received(const std::shared_ptr<state>& st, const std::error_code& ec) noexcept;
+    // Moves the handed-out position forward when the consumer receives an event, and reports the
+    // channel's own "cancelled"/"closed" (after close()) as operation_aborted.
+    static void note_received(const std::shared_ptr<state>& st, std::error_code& ec) noexcept;
 
     std::shared_ptr<state> state_;
 };

@@ -47,6 +47,24 @@ public:
     {
         return bits_.test(static_cast<std::uint8_t>(t));
     }
+    /// Every type code whose events decode to one of `Events` (alternatives of `binlogstream::event`,
+    /// see `event_index_of`): `of<write_rows_event>()` holds `write_rows`, `write_rows_v1`,
+    /// `pre_ga_write_rows` and MariaDB's compressed forms, as python-mysql-replication's
+    /// `only_events=[WriteRowsEvent]` means. MariaDB writes v1 rows events, MySQL v2: prefer this to
+    /// listing codes.
+    template <typename... Events>
+    [[nodiscard]] static event_type_set of()
+    {
+        event_type_set s;
+        for (unsigned code = 0; code < 256; ++code)
+        {
+            auto t = static_cast<event_type>(code);
+            auto index = event_index_of(t);
+            if (((index == event_index_v<Events>) || ...))
+                s.insert(t);
+        }
+        return s;
+    }
     /// `all()` minus the given types.
     [[nodiscard]] static event_type_set all_except(std::initializer_list<event_type> types)
     {

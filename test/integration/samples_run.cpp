@@ -213,8 +213,12 @@ BOOST_AUTO_TEST_CASE(dispatcher_sample_runs_plain_and_coroutine_handlers)
                   "UPDATE bls_samples.handlers SET name = 'c' WHERE id = 2;"
                   "DELETE FROM bls_samples.handlers WHERE id = 1;");
     auto out = run_sample("dispatcher_handlers", {"--non-blocking", start.to_string()});
+    std::vector<std::string> changes;
+    for (const auto& l : lines_with(out, "bls_samples.handlers "))
+        if (l.rfind("query ", 0) != 0)
+            changes.push_back(l);
     BOOST_TEST(
-        (lines_with(out, "bls_samples.handlers ") ==
+        (changes ==
          std::vector<std::string>{
              "insert bls_samples.handlers id=1 name=a",
              "insert bls_samples.handlers id=2 name=b",

@@ -88,6 +88,26 @@ BOOST_AUTO_TEST_CASE(events_holds_every_code_of_the_registered_alternatives)
     BOOST_TEST(!unknown.contains(bls::event_type::format_description));
 }
 
+BOOST_AUTO_TEST_CASE(of_names_every_version_of_an_alternative)
+{
+    auto rows = bls::event_type_set::of<bls::delete_rows_event, bls::xid_event>();
+    for (auto t :
+         {bls::event_type::delete_rows,
+          bls::event_type::delete_rows_v1,
+          bls::event_type::pre_ga_delete_rows,
+          bls::event_type::mariadb_delete_rows_compressed,
+          bls::event_type::mariadb_delete_rows_compressed_v1,
+          bls::event_type::xid})
+        BOOST_TEST(rows.contains(t), "missing " << int(t));
+    BOOST_TEST(!rows.contains(bls::event_type::write_rows));
+    BOOST_TEST(!rows.contains(bls::event_type::query));
+
+    bls::dispatcher d;
+    d.on<bls::delete_rows_event>([](const bls::delete_rows_event&) {});
+    d.on<bls::xid_event>([](const bls::xid_event&) {});
+    BOOST_TEST((d.events() == rows));
+}
+
 BOOST_AUTO_TEST_CASE(intersection_only_narrows)
 {
     auto all = bls::event_type_set::all();
