@@ -11,7 +11,9 @@ namespace bls = binlogstream;
 
 asio::awaitable<void> print_inserts(bls::connection_options conn)
 {
-    bls::stream_options opts{.server_id = 4242, .only_schemas = {"shop"}}; // starts at the current end
+    bls::stream_options opts; // starts at the current end of the binlog
+    opts.server_id = 4242;    // unique among the server's replicas
+    opts.only_schemas = {"shop"};
     bls::binlog_stream stream(co_await asio::this_coro::executor, conn, opts);
     std::vector<bls::row_cell> cells;
     for (;;)
@@ -34,7 +36,10 @@ asio::awaitable<void> print_inserts(bls::connection_options conn)
 
 int main()
 {
-    bls::connection_options conn{.host = "127.0.0.1", .port = 3306, .user = "cdc"};
+    bls::connection_options conn;
+    conn.host = "127.0.0.1";
+    conn.port = 3306;
+    conn.user = "cdc";
     if (const char* password = std::getenv("CDC_PASSWORD"))
         conn.password = password;
     asio::io_context io;

@@ -129,7 +129,9 @@ enum class log_level
 /// The log sink (enable_logging). Silent when empty. Never receives a password.
 using log_function = std::function<void(log_level, std::string_view)>;
 
-/// Everything a stream needs besides where to connect. An aggregate: use designated initializers.
+/// Everything a stream needs besides where to connect. An aggregate with a default for every field:
+/// set the fields you need by name (designated initializers work too, but g++ 12's -Wextra warns
+/// about each member they leave out).
 /// Comments name the python-mysql-replication parameter each field replaces.
 struct stream_options
 {
