@@ -108,7 +108,12 @@ int main(int argc, char** argv)
         if (arg == "--non-blocking")
             opts.blocking = false;
         else if (arg == "--stop-after" && i + 1 < argc)
-            stop_after = std::stoull(argv[++i]);
+        {
+            auto n = sample::parse_number(argv[++i]);
+            if (!n)
+                return sample::usage(synopsis);
+            stop_after = *n;
+        }
         else if (auto pos = sample::parse_file_position(arg))
             opts.start = *pos;
         else

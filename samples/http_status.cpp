@@ -123,6 +123,7 @@ asio::awaitable<void> serve(asio::ip::tcp::acceptor& acceptor, const progress& p
 
 int main(int argc, char** argv)
 {
+    const char* synopsis = "http_status [--http-port N] [FILE:POS]";
     std::uint16_t http_port = 0;
     bls::stream_options opts;
     opts.server_id = 4203;
@@ -134,16 +135,31 @@ int main(int argc, char** argv)
     {
         std::string_view arg = argv[i];
         if (arg == "--http-port" && i + 1 < argc)
-            http_port = static_cast<std::uint16_t>(std::stoul(argv[++i]));
+        {
+            auto n = sample::parse_number(argv[++i]);
+            if (!n || *n > 65535)
+                return sample::usage(synopsis);
+            http_port = static_cast<std::uint16_t>(*n);
+        }
         else if (auto pos = sample::parse_file_position(arg))
             opts.start = *pos;
         else
-            return sample::usage("http_status [--http-port N] [FILE:POS]");
+            return sample::usage(synopsis);
     }
 
     asio::io_context io; // one thread runs everything below
     bls::binlog_stream stream(io.get_executor(), sample::connection_from_env(), std::move(opts));
-    asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), http_port});
+    asio::ip::tcp::acceptor acceptor(io);
+    const asio::ip::tcp::endpoint at{asio::ip::make_address_v4("127.0.0.1"), http_port};
+    std::error_code ec;
+    if (acceptor.open(at.protocol(), ec); !ec)
+        if (acceptor.bind(at, ec); !ec)
+            acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+    {
+        std::cerr << "error: cannot listen on " << at << ": " << ec.message() << '\n';
+        return 1;
+    }
     std::cout << "listening on 127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
 
     progress p; // outlives io.run(), so every handler may refer to it

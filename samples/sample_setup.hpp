@@ -11,6 +11,8 @@
 
 #include <binlogstream/binlogstream.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -26,12 +28,28 @@ inline std::string env_or(const char* name, const char* fallback)
     return v && *v ? v : fallback;
 }
 
+/// A decimal number; nothing when `text` is not one (or does not fit).
+inline std::optional<std::uint64_t> parse_number(std::string_view text)
+{
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+        return std::nullopt;
+    return n;
+}
+
 inline binlogstream::connection_options connection_from_env()
 {
     namespace bls = binlogstream;
     bls::connection_options c;
     c.host = env_or("BINLOGSTREAM_HOST", "127.0.0.1");
-    c.port = static_cast<std::uint16_t>(std::stoul(env_or("BINLOGSTREAM_PORT", "3306")));
+    auto port = parse_number(env_or("BINLOGSTREAM_PORT", "3306"));
+    if (!port || *port > 65535)
+    {
+        std::cerr << "error: BINLOGSTREAM_PORT is not a port number\n";
+        std::exit(2);
+    }
+    c.port = static_cast<std::uint16_t>(*port);
     c.unix_socket = env_or("BINLOGSTREAM_SOCKET", "");
     c.user = env_or("BINLOGSTREAM_USER", "root");
     c.password = env_or("BINLOGSTREAM_PASSWORD", "");
@@ -49,16 +67,12 @@ inline binlogstream::connection_options connection_from_env()
 inline std::optional<binlogstream::file_position> parse_file_position(std::string_view text)
 {
     auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size())
+    if (colon == std::string_view::npos || colon == 0)
         return std::nullopt;
-    std::uint64_t offset = 0;
-    for (char c : text.substr(colon + 1))
-    {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        offset = offset * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return binlogstream::file_position{std::string(text.substr(0, colon)), offset};
+    auto offset = parse_number(text.substr(colon + 1));
+    if (!offset)
+        return std::nullopt;
+    return binlogstream::file_position{std::string(text.substr(0, colon)), *offset};
 }
 
 /// Prints the usage line; returns the exit status of a usage error.
