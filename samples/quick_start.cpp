@@ -49,9 +49,9 @@ int main()
             if (e)
                 std::rethrow_exception(e);
         }
-        catch (const bls::error& err) // code, plus the server's message apart from ours
+        catch (const bls::error& err) // err.code(), and err.get_diagnostics() for the server's words
         {
-            std::cerr << err.what() << ' ' << err.get_diagnostics().server_message() << '\n';
+            std::cerr << err.what() << '\n';
         }
     });
     io.run();

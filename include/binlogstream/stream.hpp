@@ -43,6 +43,7 @@ namespace binlogstream {
 class binlog_stream
 {
 public:
+    /// The executor every operation and the reader coroutine run on.
     using executor_type = asio::any_io_executor;
     /// The queue between reader and consumer.
     using channel_type = asio::experimental::channel<void(std::error_code, event)>;
@@ -52,9 +53,11 @@ public:
     binlog_stream(asio::any_io_executor ex, connection_options conn, stream_options opts);
     /// Closes the stream (see `close()`).
     ~binlog_stream();
+    /// Not copyable: a stream is one replication connection.
     binlog_stream(const binlog_stream&) = delete;
     binlog_stream& operator=(const binlog_stream&) = delete;
 
+    /// The executor given to the constructor.
     [[nodiscard]] executor_type get_executor() const noexcept;
 
     /// Waits for the next event. Handler signature: `void(std::error_code, binlogstream::event)`.
@@ -106,7 +109,7 @@ public:
     /// Details of the error that ended the stream (server message, SQLSTATE, context).
     [[nodiscard]] const diagnostics& last_diagnostics() const noexcept;
 
-    /// How many times the stream reconnected.
+    /// How many times the stream reconnected after a retryable failure.
     [[nodiscard]] std::uint64_t reconnect_count() const noexcept;
 
     /// Stops reading and closes the connection; a pending `async_next` completes with
