@@ -109,7 +109,7 @@ public:
     /// Details of the error that ended the stream (server message, SQLSTATE, context).
     [[nodiscard]] const diagnostics& last_diagnostics() const noexcept;
 
-    /// How many times the stream reconnected after a retryable failure.
+    /// How many times the stream reconnected.
     [[nodiscard]] std::uint64_t reconnect_count() const noexcept;
 
     /// Stops reading and closes the connection; a pending `async_next` completes with

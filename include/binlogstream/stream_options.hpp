@@ -163,8 +163,7 @@ struct stream_options
     /// only_tables / ignored_tables: schema-qualified names or patterns (`table_name::parse`).
     std::vector<table_name> only_tables;
     std::vector<table_name> ignored_tables; ///< see `only_tables`
-    /// freeze_schema: never refresh table metadata after DDL (for the table cache, in progress: not
-    /// read by the stream yet).
+    /// freeze_schema: never refresh table metadata after DDL.
     bool freeze_schema = false;
     /// skip_to_timestamp: drop events older than this.
     std::optional<std::chrono::sys_seconds> skip_until;
@@ -185,8 +184,7 @@ struct stream_options
     text_errors on_bad_text = text_errors::strict;
     /// verify_checksum: a CRC32 mismatch is an error.
     bool verify_checksum = true;
-    /// ctl_connection_settings: where the table cache reads metadata; default the stream's server
-    /// (the table cache is in progress: not read by the stream yet).
+    /// ctl_connection_settings: where the table cache reads metadata; default the stream's server.
     std::optional<connection_options> ctl;
     /// enable_logging.
     log_function log;
