@@ -162,7 +162,7 @@ struct stream_options
     std::vector<std::string> ignored_schemas; ///< see `only_schemas`
     /// only_tables / ignored_tables: schema-qualified names or patterns (`table_name::parse`).
     std::vector<table_name> only_tables;
-    std::vector<table_name> ignored_tables; ///< see `only_tables`
+    std::vector<table_name> ignored_tables;
     /// freeze_schema: never refresh table metadata after DDL.
     bool freeze_schema = false;
     /// skip_to_timestamp: drop events older than this.
