@@ -67,13 +67,17 @@ asio::awaitable<void> follow(
         {
             bls::event ev = co_await stream.next();
             if (auto* w = std::get_if<bls::write_rows_event>(&ev))
+            {
                 for (const auto& r : w->rows())
                     std::cout << "insert " << sample::table_text(*w) << ' ' << sample::row_text(r.after)
                               << '\n';
+            }
             else if (auto* d = std::get_if<bls::delete_rows_event>(&ev))
+            {
                 for (const auto& r : d->rows())
                     std::cout << "delete " << sample::table_text(*d) << ' ' << sample::row_text(r.before)
                               << '\n';
+            }
             else if (std::holds_alternative<bls::xid_event>(ev))
                 ++transactions;
             // position() moves only when a transaction has been handed out completely.

@@ -165,8 +165,8 @@ int main(int argc, char** argv)
     progress p; // outlives io.run(), so every handler may refer to it
     p.position = stream.position().to_string();
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](std::error_code ec, int) {
-        if (!ec)
+    signals.async_wait([&](std::error_code cancelled, int) {
+        if (!cancelled)
             stream.close(); // the pending next() completes with operation_aborted
     });
     int status = 0;

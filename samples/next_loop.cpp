@@ -27,17 +27,23 @@ asio::awaitable<void> print_changes(bls::connection_options conn, bls::stream_op
         {
             bls::event ev = co_await stream.next(); // throws bls::error (code + diagnostics)
             if (auto* w = std::get_if<bls::write_rows_event>(&ev))
+            {
                 for (const auto& r : w->rows())
                     std::cout << "insert " << sample::table_text(*w) << ' ' << sample::row_text(r.after)
                               << '\n';
+            }
             else if (auto* u = std::get_if<bls::update_rows_event>(&ev))
+            {
                 for (const auto& r : u->rows())
                     std::cout << "update " << sample::table_text(*u) << ' ' << sample::row_text(r.before)
                               << " -> " << sample::row_text(r.after) << '\n';
+            }
             else if (auto* d = std::get_if<bls::delete_rows_event>(&ev))
+            {
                 for (const auto& r : d->rows())
                     std::cout << "delete " << sample::table_text(*d) << ' ' << sample::row_text(r.before)
                               << '\n';
+            }
         }
     }
     catch (const bls::error& e)
