@@ -21,15 +21,6 @@ std::error_code bad_value() noexcept
     return make_error_code(errc::bad_value);
 }
 
-// How a cell is laid out: a fixed size, or a little-endian length prefix of `prefix` bytes.
-struct cell_layout
-{
-    column_type type = column_type::null; // the type that decides the decoding (STRING resolved)
-    std::size_t fixed = 0;
-    std::size_t prefix = 0;
-    std::uint16_t length_code = 0; // ENUM/SET byte count, BIT bit count, or decimal precision/scale
-};
-
 // MYSQL_TYPE_STRING metadata: (real_type << 8 | length), where lengths above 255 borrow two bits of the
 // real-type byte, inverted (MySQL bug #37426): real type = byte0 | 0x30, max length =
 // byte1 | (((byte0 & 0x30) ^ 0x30) << 4).
@@ -57,7 +48,7 @@ void resolve_string(std::uint16_t meta, column_type& real, std::size_t& max_leng
     }
 }
 
-errc layout_of(const column_info& col, cell_layout& l) noexcept
+errc layout_into(const column_info& col, cell_layout& l) noexcept
 {
     l.type = col.type;
     const std::uint16_t meta = col.meta;
@@ -112,12 +103,12 @@ errc layout_of(const column_info& col, cell_layout& l) noexcept
             if (meta > 6)
                 return errc::bad_value;
             std::size_t base = l.type == column_type::time2 ? 3 : l.type == column_type::datetime2 ? 5 : 4;
-            l.fixed = base + fraction_bytes(meta);
+            l.fixed = std::uint32_t(base + fraction_bytes(meta));
             return errc::ok;
         }
         case column_type::newdecimal:
         {
-            l.fixed = decimal_binary_size(meta >> 8, meta & 0xff);
+            l.fixed = std::uint32_t(decimal_binary_size(meta >> 8, meta & 0xff));
             if (l.fixed == 0)
                 return errc::bad_value;
             return errc::ok;
@@ -152,45 +143,24 @@ errc layout_of(const column_info& col, cell_layout& l) noexcept
         case column_type::geometry:
         case column_type::json:
         case column_type::vector:
-            l.prefix = meta;
-            if (l.prefix < 1 || l.prefix > 4)
-            {
-                // JSON and VECTOR always use 4 length bytes; accept a table map that omitted it.
-                if ((l.type == column_type::json || l.type == column_type::vector) && meta == 0)
-                    l.prefix = 4;
-                else
-                    return errc::bad_value;
-            }
+            if (meta >= 1 && meta <= 4)
+                l.prefix = std::uint8_t(meta);
+            else if ((l.type == column_type::json || l.type == column_type::vector) && meta == 0)
+                l.prefix = 4; // JSON and VECTOR always use 4 length bytes; accept a map that omitted it
+            else
+                return errc::bad_value;
             return errc::ok;
         default:
             return errc::bad_value;
     }
 }
 
-// The cell's total size, and the payload (after any length prefix).
-errc measure(
-    const column_info& col, bytes_view data, cell_layout& l, bytes_view& payload, std::size_t& size
-) noexcept
+// The cell's payload (after any length prefix) and total size.
+errc measure(const cell_layout& l, bytes_view data, bytes_view& payload, std::size_t& size) noexcept
 {
-    if (auto e = layout_of(col, l); e != errc::ok)
+    if (auto e = cell_size(l, data, size); e != errc::ok)
         return e;
-    if (l.prefix == 0)
-    {
-        if (data.size() < l.fixed)
-            return errc::truncated_event;
-        payload = data.first(l.fixed);
-        size = l.fixed;
-        return errc::ok;
-    }
-    if (data.size() < l.prefix)
-        return errc::truncated_event;
-    std::size_t length = 0;
-    for (std::size_t i = 0; i < l.prefix; ++i)
-        length |= std::size_t(std::to_integer<std::uint8_t>(data[i])) << (8 * i);
-    if (length > data.size() - l.prefix)
-        return errc::truncated_event;
-    payload = data.subspan(l.prefix, length);
-    size = l.prefix + length;
+    payload = data.subspan(l.prefix, size - l.prefix);
     return errc::ok;
 }
 
@@ -220,13 +190,26 @@ value make_integer(const column_info& col, std::uint64_t raw, unsigned bytes) no
 
 } // namespace
 
+cell_layout plan_cell(const column_info& col) noexcept
+{
+    cell_layout l;
+    l.status = layout_into(col, l);
+    return l;
+}
+
 std::error_code
 decode_cell(const column_info& col, bytes_view data, value& out, std::size_t& consumed) noexcept
 {
-    cell_layout l;
+    return decode_cell(col, plan_cell(col), data, out, consumed);
+}
+
+std::error_code decode_cell(
+    const column_info& col, const cell_layout& l, bytes_view data, value& out, std::size_t& consumed
+) noexcept
+{
     bytes_view p;
     std::size_t size = 0;
-    if (auto e = measure(col, data, l, p, size); e != errc::ok)
+    if (auto e = measure(l, data, p, size); e != errc::ok)
         return make_error_code(e);
     switch (l.type)
     {
@@ -361,9 +344,7 @@ decode_cell(const column_info& col, bytes_view data, value& out, std::size_t& co
 
 std::error_code cell_size(const column_info& col, bytes_view data, std::size_t& size) noexcept
 {
-    cell_layout l;
-    bytes_view p;
-    auto e = measure(col, data, l, p, size);
+    auto e = cell_size(plan_cell(col), data, size);
     return e == errc::ok ? std::error_code() : make_error_code(e);
 }
 

@@ -7,6 +7,7 @@
 // nullability bitmap (LSB first), then optional metadata fields (type u8, lenenc length, value) to the
 // end. Optional metadata bitmaps are MSB first.
 
+#include "codec/column_plan.hpp"
 #include "codec/event_decoder.hpp"
 
 namespace binlogstream::codec {
@@ -359,6 +360,7 @@ std::error_code decode_table_map(bytes_view body, const decode_context& ctx, tab
         return make_error_code(errc::bad_value);
     if (auto ec = apply_optional_metadata(r.rest(), *t, out.optional_metadata_types))
         return ec;
+    t->plan = make_column_plan(*t);
     out.table_id = t->table_id;
     out.flags = t->flags;
     out.table = std::move(t);
