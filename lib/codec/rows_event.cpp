@@ -67,6 +67,7 @@ public:
         std::size_t offset = 0;
         std::size_t json_seen = 0;
         const bool has_partial = !img.partial_.empty();
+        codec::cell_layout own; // the layout of the current column when the table has no plan
         for (std::size_t i = 0, p = 0; i < ev.column_count; ++i)
         {
             if (!bit(present, i))
@@ -76,8 +77,9 @@ public:
                 partial = bit(img.partial_, json_seen++);
             if (bit(img.nulls_, p++))
                 continue;
-            codec::cell_layout own;
-            const auto& l = plan ? img.plan_[i] : (own = codec::plan_cell(t.columns[i]));
+            const codec::cell_layout& l = plan ? img.plan_[i] : own;
+            if (!plan)
+                own = codec::plan_cell(t.columns[i]);
             std::size_t size = 0;
             if (partial)
             {
