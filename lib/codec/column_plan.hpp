@@ -19,6 +19,19 @@ struct column_plan
     std::vector<codec::cell_layout> cells;
     /// Number of JSON columns (the size of PARTIAL_UPDATE_ROWS' partial-JSON bitmap).
     std::size_t json_columns = 0;
+
+    /// The size walk of an image with every column present and none NULL (the usual FULL image):
+    /// only the length-prefixed cells need a look, each after `fixed_before` bytes of fixed-size cells.
+    struct length_prefixed
+    {
+        std::uint32_t fixed_before = 0;
+        std::uint8_t prefix = 0;
+    };
+    std::vector<length_prefixed> full_walk;
+    /// Fixed-size bytes after the last length-prefixed cell.
+    std::size_t full_walk_tail = 0;
+    /// Whether full_walk applies (every column's layout is valid).
+    bool full_walk_ok = false;
 };
 
 } // namespace binlogstream::detail

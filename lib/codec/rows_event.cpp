@@ -8,10 +8,12 @@
 // (row_log_event_uncompress: the rows after the bitmaps are one compressed block).
 
 #include "codec/cell.hpp"
+#include "codec/cell_decode.hpp"
 #include "codec/column_plan.hpp"
 #include "codec/event_decoder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 
 namespace binlogstream {
@@ -65,6 +67,16 @@ public:
         auto cells_start = r.position();
         auto rest = r.rest();
         std::size_t offset = 0;
+        if (plan && plan->full_walk_ok && img.partial_.empty() && n_present == t.columns.size() &&
+            none_set(img.nulls_, n_present))
+        {
+            if (auto e = full_walk(*plan, rest, offset); e != errc::ok)
+                return make_error_code(e);
+            img.cells_ = rest.first(offset);
+            img.data_ = data.first(cells_start + offset);
+            consumed = cells_start + offset;
+            return {};
+        }
         std::size_t json_seen = 0;
         const bool has_partial = !img.partial_.empty();
         codec::cell_layout own; // the layout of the current column when the table has no plan
@@ -105,6 +117,56 @@ public:
         return {};
     }
 
+    // Every column present, none NULL: step over the fixed-size runs between length-prefixed cells.
+    static errc full_walk(const detail::column_plan& plan, bytes_view cells, std::size_t& size) noexcept
+    {
+        const std::byte* p = cells.data();
+        std::size_t left = cells.size();
+        for (const auto& step : plan.full_walk)
+        {
+            if (left < std::size_t(step.fixed_before) + step.prefix)
+                return errc::truncated_event;
+            p += step.fixed_before;
+            left -= step.fixed_before;
+            std::size_t length = 0;
+            switch (step.prefix)
+            {
+                case 1:
+                    length = std::size_t(codec::load_le<1>(p));
+                    break;
+                case 2:
+                    length = std::size_t(codec::load_le<2>(p));
+                    break;
+                case 3:
+                    length = std::size_t(codec::load_le<3>(p));
+                    break;
+                default:
+                    length = std::size_t(codec::load_le<4>(p));
+                    break;
+            }
+            if (length > left - step.prefix)
+                return errc::truncated_event;
+            p += step.prefix + length;
+            left -= step.prefix + length;
+        }
+        if (left < plan.full_walk_tail)
+            return errc::truncated_event;
+        size = cells.size() - left + plan.full_walk_tail;
+        return errc::ok;
+    }
+
+    // Whether none of the first `n` bits is set (the server sets the unused bits of the last byte).
+    static bool none_set(bytes_view bitmap, std::size_t n) noexcept
+    {
+        std::size_t full = std::min(n / 8, bitmap.size());
+        for (std::size_t b = 0; b < full; ++b)
+            if (bitmap[b] != std::byte{0})
+                return false;
+        if (n % 8 != 0 && full < bitmap.size())
+            return (std::to_integer<unsigned>(bitmap[full]) & ((1u << (n % 8)) - 1)) == 0;
+        return true;
+    }
+
     static bool bit(bytes_view bitmap, std::size_t i) noexcept
     {
         if (i / 8 >= bitmap.size())
@@ -115,10 +177,17 @@ public:
 
 std::size_t row_image::present_count() const noexcept
 {
+    // A table, not std::popcount: without -mpopcnt that is a libgcc call per byte.
+    static constexpr auto ones = [] {
+        std::array<std::uint8_t, 256> t{};
+        for (unsigned i = 0; i < 256; ++i)
+            t[i] = std::uint8_t(std::popcount(i));
+        return t;
+    }();
     auto full = std::min<std::size_t>(column_count_ / 8, present_.size());
     std::size_t n = 0;
     for (std::size_t b = 0; b < full; ++b)
-        n += std::popcount(std::to_integer<std::uint8_t>(present_[b]));
+        n += ones[std::to_integer<std::uint8_t>(present_[b])];
     for (std::size_t i = full * 8; i < column_count_; ++i)
         n += row_image_parser::bit(present_, i);
     return n;
@@ -152,7 +221,7 @@ bool row_image::next(cursor& at, row_cell& out, std::error_code& ec) const noexc
         if (partial)
             ec = codec::decode_json_diff_cell(col, rest, out.data, used);
         else if (plan_)
-            ec = codec::decode_cell(col, plan_[i], rest, out.data, used);
+            ec = codec::decode_cell_inline(col, plan_[i], rest, out.data, used);
         else
             ec = codec::decode_cell(col, rest, out.data, used);
         if (ec)
