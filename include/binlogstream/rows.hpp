@@ -89,6 +89,7 @@ private:
     std::span<const std::byte> data_;          // nulls_ + cells_ (+ value options)
     std::span<const std::byte> partial_;       // PARTIAL_JSON bits over the table's JSON columns
     std::uint64_t column_count_ = 0;
+    bool dense_ = false; // every column present, none NULL, no partial JSON: no bitmap look-ups
 };
 
 /// One row: before and/or after image.

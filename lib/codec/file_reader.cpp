@@ -156,9 +156,10 @@ struct file_reader::impl
         file_open = true;
         std::array<unsigned char, 4> magic{};
         auto got = ::pread(fd, magic.data(), magic.size(), 0);
-        if (got == 4 && magic[0] == 0x1f && magic[1] == 0x8b)
+        if ((got == 4 && magic[0] == 0x1f && magic[1] == 0x8b) || !options.map_files)
         {
-            // gzip: read through zlib (a plain file could go this way too, with a copy per event).
+            // gzip, or mapping not wanted: read through zlib's gz layer (plain files pass through it
+            // as they are), with a copy per event.
             file = gzdopen(fd, "rb");
             if (!file)
             {

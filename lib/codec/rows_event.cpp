@@ -72,6 +72,7 @@ public:
         {
             if (auto e = full_walk(*plan, rest, offset); e != errc::ok)
                 return make_error_code(e);
+            img.dense_ = true;
             img.cells_ = rest.first(offset);
             img.data_ = data.first(cells_start + offset);
             consumed = cells_start + offset;
@@ -199,6 +200,27 @@ bool row_image::next(cursor& at, row_cell& out, std::error_code& ec) const noexc
         ec.clear();
     if (!table_)
         return false;
+    if (dense_)
+    {
+        // Every column present, none NULL, no partial JSON (see row_image_parser::parse).
+        if (at.column >= column_count_)
+            return false;
+        auto i = at.column++;
+        ++at.present;
+        const auto& col = table_->columns[i];
+        at.json += col.type == column_type::json;
+        out.index = i;
+        out.column = &col;
+        out.partial_json = false;
+        std::size_t used = 0;
+        ec = codec::decode_cell_inline(
+            col, plan_[i], cells_.subspan(std::min(at.offset, cells_.size())), out.data, used
+        );
+        if (ec)
+            return false;
+        at.offset += used;
+        return true;
+    }
     while (at.column < column_count_)
     {
         auto i = at.column++;
