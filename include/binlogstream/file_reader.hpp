@@ -48,7 +48,7 @@ struct file_reader_options
     bool expand_payloads = true;
     /// Largest event accepted (errc::packet_too_large beyond).
     std::uint32_t max_event_size = std::uint32_t(1) << 30;
-    /// Read plain (not gzip) files through read-only memory mappings, 8 MiB at a time: events view
+    /// Read plain (not gzip) files through read-only memory mappings, 4 MiB at a time: events view
     /// the mapping instead of a copy (the fast path). A file that another process truncates while
     /// it is mapped makes the kernel raise SIGBUS on access; set this to false to read such files
     /// through read() and a copy per event instead (slower, never SIGBUS).

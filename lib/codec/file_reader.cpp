@@ -40,7 +40,7 @@ struct file_window
 
 // The size of a mapping window: small enough that the mapped pages a reader holds stay bounded, large
 // enough that mmap calls are rare. A larger event gets a window of its own size.
-constexpr std::size_t window_size = std::size_t(8) << 20;
+constexpr std::size_t window_size = std::size_t(4) << 20;
 
 } // namespace
 
