@@ -3,6 +3,7 @@
 /// \file binlogstream.hpp
 /// The umbrella header: everything a user of binlogstream needs.
 
+#include <binlogstream/async_file_reader.hpp>
 #include <binlogstream/connection.hpp>
 #include <binlogstream/dispatcher.hpp>
 #include <binlogstream/error.hpp>

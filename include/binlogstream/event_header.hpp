@@ -9,12 +9,15 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 
 namespace binlogstream {
 
-/// Owned bytes of one event, followed by `padding` zeroed spare bytes (so that text JSON can be parsed
-/// in place with simdjson). Move-only: moving keeps the bytes at the same address, so the views an
-/// event holds into its buffer stay valid when the event is moved.
+/// The bytes of one event, followed by `padding` readable spare bytes (so that text JSON can be parsed
+/// in place with simdjson). Either owned (allocated; the padding is zeroed) or a view into shared
+/// read-only memory that the buffer keeps alive (a file_reader's mapping of the file: no copy; the
+/// padding is whatever follows the event). Move-only: moving keeps the bytes at the same address, so
+/// the views an event holds into its buffer stay valid when the event is moved.
 class event_buffer
 {
 public:
@@ -22,8 +25,21 @@ public:
     static constexpr std::size_t padding = 64;
 
     event_buffer() = default;
-    event_buffer(event_buffer&&) noexcept = default;
-    event_buffer& operator=(event_buffer&&) noexcept = default;
+    /// A moved-from buffer is empty.
+    event_buffer(event_buffer&& other) noexcept
+        : data_(std::move(other.data_))
+        , owner_(std::move(other.owner_))
+        , view_(std::exchange(other.view_, nullptr))
+        , size_(std::exchange(other.size_, 0))
+    {}
+    event_buffer& operator=(event_buffer&& other) noexcept
+    {
+        data_ = std::move(other.data_);
+        owner_ = std::move(other.owner_);
+        view_ = std::exchange(other.view_, nullptr);
+        size_ = std::exchange(other.size_, 0);
+        return *this;
+    }
     event_buffer(const event_buffer&) = delete;
     event_buffer& operator=(const event_buffer&) = delete;
 
@@ -33,6 +49,7 @@ public:
         event_buffer b;
         b.data_ = std::make_unique_for_overwrite<std::byte[]>(size + padding);
         std::memset(b.data_.get() + size, 0, padding);
+        b.view_ = b.data_.get();
         b.size_ = size;
         return b;
     }
@@ -44,14 +61,31 @@ public:
             std::memcpy(b.data_.get(), bytes.data(), bytes.size());
         return b;
     }
+    /// A buffer viewing `bytes`, which must be followed by `padding` readable bytes, inside memory that
+    /// `owner` keeps alive (and never changes) for as long as the buffer or a move of it lives.
+    [[nodiscard]] static event_buffer
+    view_of(std::span<const std::byte> bytes, std::shared_ptr<const void> owner)
+    {
+        event_buffer b;
+        b.owner_ = std::move(owner);
+        b.view_ = bytes.data();
+        b.size_ = bytes.size();
+        return b;
+    }
 
-    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_.get(), size_}; }
-    [[nodiscard]] std::span<std::byte> mutable_bytes() noexcept { return {data_.get(), size_}; }
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {view_, size_}; }
+    /// The writable bytes of an owned buffer; empty for a view (`view_of`).
+    [[nodiscard]] std::span<std::byte> mutable_bytes() noexcept
+    {
+        return data_ ? std::span<std::byte>(data_.get(), size_) : std::span<std::byte>();
+    }
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
 private:
     std::unique_ptr<std::byte[]> data_;
+    std::shared_ptr<const void> owner_;
+    const std::byte* view_ = nullptr;
     std::size_t size_ = 0;
 };
 

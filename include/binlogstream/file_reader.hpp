@@ -49,10 +49,16 @@ struct file_reader_options
     bool expand_payloads = true;
     /// Largest event accepted (errc::packet_too_large beyond).
     std::uint32_t max_event_size = std::uint32_t(1) << 30;
+    /// Read plain (not gzip) files through read-only memory mappings, 4 MiB at a time: events view
+    /// the mapping instead of a copy (the fast path). A file that another process truncates while
+    /// it is mapped makes the kernel raise SIGBUS on access; set this to false to read such files
+    /// through read() and a copy per event instead (slower, never SIGBUS).
+    bool map_files = true;
 };
 
 /// Reads binlog files in order. Keeps the FORMAT_DESCRIPTION in force and the table id -> table map
-/// (cleared when a file ends). Memory is bounded by the largest event, not the file size.
+/// (cleared when a file ends). Memory is bounded by the largest event plus the mapping windows that
+/// events still alive view (see `file_reader_options::map_files`), not by the file size.
 /// Not thread-safe: one reader per thread.
 class file_reader
 {

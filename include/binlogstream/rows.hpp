@@ -19,6 +19,10 @@
 
 namespace binlogstream {
 
+namespace codec {
+struct cell_layout; // lib/codec/cell.hpp (internal)
+} // namespace codec
+
 /// TABLE_MAP_EVENT (19): maps a table id to a table description for the rows events that follow.
 struct table_map_event
 {
@@ -78,12 +82,14 @@ private:
     friend class row_image_parser;
 
     const table_info* table_ = nullptr;
-    std::span<const std::byte> present_; // bitmap over all columns
-    std::span<const std::byte> nulls_;   // bitmap over present columns
-    std::span<const std::byte> cells_;   // the non-NULL cells, back to back
-    std::span<const std::byte> data_;    // nulls_ + cells_ (+ value options)
-    std::span<const std::byte> partial_; // PARTIAL_JSON bits over the table's JSON columns
+    const codec::cell_layout* plan_ = nullptr; // the table's column plan, one layout per column
+    std::span<const std::byte> present_;       // bitmap over all columns
+    std::span<const std::byte> nulls_;         // bitmap over present columns
+    std::span<const std::byte> cells_;         // the non-NULL cells, back to back
+    std::span<const std::byte> data_;          // nulls_ + cells_ (+ value options)
+    std::span<const std::byte> partial_;       // PARTIAL_JSON bits over the table's JSON columns
     std::uint64_t column_count_ = 0;
+    bool dense_ = false; // every column present, none NULL, no partial JSON: no bitmap look-ups
 };
 
 /// One row: before and/or after image.

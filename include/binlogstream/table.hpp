@@ -5,12 +5,18 @@
 /// table cache) says about a table.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace binlogstream {
+
+namespace detail {
+/// The per-table decoding plan (library-internal; see `table_info::plan`).
+struct column_plan;
+} // namespace detail
 
 /// The server's column type codes (enum_field_types in MySQL's include/field_types.h).
 enum class column_type : std::uint8_t
@@ -105,6 +111,12 @@ struct table_info
     std::vector<key_part> primary_key;
     /// True when column names came from the binlog itself (binlog_row_metadata=FULL).
     bool names_from_binlog = false;
+    /// How each column's cells are laid out in row images (fixed size or length prefix, decoding
+    /// type), worked out once from `columns` when the TABLE_MAP is decoded, so that rows events decode
+    /// without deriving it again per cell. Library-internal and opaque. Null for a table_info built
+    /// elsewhere: rows then work each layout out per cell. Reset it when changing a column's type or
+    /// metadata (names, charsets, literals and signedness may change freely).
+    std::shared_ptr<const detail::column_plan> plan;
 };
 
 } // namespace binlogstream

@@ -4,6 +4,7 @@
 
 #include "codec/cell.hpp"
 
+#include "codec/cell_decode.hpp"
 #include "codec/decimal.hpp"
 #include "codec/temporal.hpp"
 
@@ -16,19 +17,6 @@ std::error_code truncated() noexcept
 {
     return make_error_code(errc::truncated_event);
 }
-std::error_code bad_value() noexcept
-{
-    return make_error_code(errc::bad_value);
-}
-
-// How a cell is laid out: a fixed size, or a little-endian length prefix of `prefix` bytes.
-struct cell_layout
-{
-    column_type type = column_type::null; // the type that decides the decoding (STRING resolved)
-    std::size_t fixed = 0;
-    std::size_t prefix = 0;
-    std::uint16_t length_code = 0; // ENUM/SET byte count, BIT bit count, or decimal precision/scale
-};
 
 // MYSQL_TYPE_STRING metadata: (real_type << 8 | length), where lengths above 255 borrow two bits of the
 // real-type byte, inverted (MySQL bug #37426): real type = byte0 | 0x30, max length =
@@ -57,7 +45,7 @@ void resolve_string(std::uint16_t meta, column_type& real, std::size_t& max_leng
     }
 }
 
-errc layout_of(const column_info& col, cell_layout& l) noexcept
+errc layout_into(const column_info& col, cell_layout& l) noexcept
 {
     l.type = col.type;
     const std::uint16_t meta = col.meta;
@@ -112,12 +100,12 @@ errc layout_of(const column_info& col, cell_layout& l) noexcept
             if (meta > 6)
                 return errc::bad_value;
             std::size_t base = l.type == column_type::time2 ? 3 : l.type == column_type::datetime2 ? 5 : 4;
-            l.fixed = base + fraction_bytes(meta);
+            l.fixed = std::uint32_t(base + fraction_bytes(meta));
             return errc::ok;
         }
         case column_type::newdecimal:
         {
-            l.fixed = decimal_binary_size(meta >> 8, meta & 0xff);
+            l.fixed = std::uint32_t(decimal_binary_size(meta >> 8, meta & 0xff));
             if (l.fixed == 0)
                 return errc::bad_value;
             return errc::ok;
@@ -152,218 +140,43 @@ errc layout_of(const column_info& col, cell_layout& l) noexcept
         case column_type::geometry:
         case column_type::json:
         case column_type::vector:
-            l.prefix = meta;
-            if (l.prefix < 1 || l.prefix > 4)
-            {
-                // JSON and VECTOR always use 4 length bytes; accept a table map that omitted it.
-                if ((l.type == column_type::json || l.type == column_type::vector) && meta == 0)
-                    l.prefix = 4;
-                else
-                    return errc::bad_value;
-            }
+            if (meta >= 1 && meta <= 4)
+                l.prefix = std::uint8_t(meta);
+            else if ((l.type == column_type::json || l.type == column_type::vector) && meta == 0)
+                l.prefix = 4; // JSON and VECTOR always use 4 length bytes; accept a map that omitted it
+            else
+                return errc::bad_value;
             return errc::ok;
         default:
             return errc::bad_value;
     }
 }
 
-// The cell's total size, and the payload (after any length prefix).
-errc measure(
-    const column_info& col, bytes_view data, cell_layout& l, bytes_view& payload, std::size_t& size
-) noexcept
-{
-    if (auto e = layout_of(col, l); e != errc::ok)
-        return e;
-    if (l.prefix == 0)
-    {
-        if (data.size() < l.fixed)
-            return errc::truncated_event;
-        payload = data.first(l.fixed);
-        size = l.fixed;
-        return errc::ok;
-    }
-    if (data.size() < l.prefix)
-        return errc::truncated_event;
-    std::size_t length = 0;
-    for (std::size_t i = 0; i < l.prefix; ++i)
-        length |= std::size_t(std::to_integer<std::uint8_t>(data[i])) << (8 * i);
-    if (length > data.size() - l.prefix)
-        return errc::truncated_event;
-    payload = data.subspan(l.prefix, length);
-    size = l.prefix + length;
-    return errc::ok;
-}
-
-std::uint64_t load_le_n(bytes_view p) noexcept
-{
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < p.size(); ++i)
-        v |= std::uint64_t(std::to_integer<std::uint8_t>(p[i])) << (8 * i);
-    return v;
-}
-
-std::uint64_t load_be_n(bytes_view p) noexcept
-{
-    std::uint64_t v = 0;
-    for (auto b : p)
-        v = (v << 8) | std::to_integer<std::uint8_t>(b);
-    return v;
-}
-
-value make_integer(const column_info& col, std::uint64_t raw, unsigned bytes) noexcept
-{
-    if (col.is_unsigned)
-        return value(raw);
-    auto m = std::uint64_t{1} << (8 * bytes - 1);
-    return value(bytes == 8 ? std::int64_t(raw) : std::int64_t((raw ^ m) - m));
-}
-
+// The cell's payload (after any length prefix) and total size.
 } // namespace
+
+cell_layout plan_cell(const column_info& col) noexcept
+{
+    cell_layout l;
+    l.status = layout_into(col, l);
+    return l;
+}
 
 std::error_code
 decode_cell(const column_info& col, bytes_view data, value& out, std::size_t& consumed) noexcept
 {
-    cell_layout l;
-    bytes_view p;
-    std::size_t size = 0;
-    if (auto e = measure(col, data, l, p, size); e != errc::ok)
-        return make_error_code(e);
-    switch (l.type)
-    {
-        case column_type::null:
-            out = value();
-            break;
-        case column_type::tiny:
-            out = make_integer(col, load_le_n(p), 1);
-            break;
-        case column_type::short_:
-            out = make_integer(col, load_le_n(p), 2);
-            break;
-        case column_type::int24:
-            out = make_integer(col, load_le_n(p), 3);
-            break;
-        case column_type::long_:
-            out = make_integer(col, load_le_n(p), 4);
-            break;
-        case column_type::longlong:
-            out = make_integer(col, load_le_n(p), 8);
-            break;
-        case column_type::float_:
-        {
-            auto bits = std::uint32_t(load_le_n(p));
-            float f;
-            std::memcpy(&f, &bits, sizeof f);
-            out = value(f);
-            break;
-        }
-        case column_type::double_:
-        {
-            auto bits = load_le_n(p);
-            double d;
-            std::memcpy(&d, &bits, sizeof d);
-            out = value(d);
-            break;
-        }
-        case column_type::newdecimal:
-        {
-            unsigned precision = col.meta >> 8;
-            unsigned scale = col.meta & 0xff;
-            if (auto ec = validate_decimal(p, precision, scale))
-                return ec;
-            out = value(decimal_value(p, std::uint8_t(precision), std::uint8_t(scale)));
-            break;
-        }
-        case column_type::date:
-        case column_type::newdate:
-            out = value(decode_date(p));
-            break;
-        case column_type::time:
-            out = value(decode_old_time(p));
-            break;
-        case column_type::datetime:
-            out = value(decode_old_datetime(p));
-            break;
-        case column_type::timestamp:
-            out = value(timestamp_value{std::int64_t(load_le_n(p)), 0, 0});
-            break;
-        case column_type::time2:
-        {
-            time_value t;
-            if (auto ec = decode_time2(p, col.meta, t))
-                return ec;
-            out = value(t);
-            break;
-        }
-        case column_type::datetime2:
-        {
-            datetime_value dt;
-            if (auto ec = decode_datetime2(p, col.meta, dt))
-                return ec;
-            out = value(dt);
-            break;
-        }
-        case column_type::timestamp2:
-        {
-            timestamp_value ts;
-            if (auto ec = decode_timestamp2(p, col.meta, ts))
-                return ec;
-            out = value(ts);
-            break;
-        }
-        case column_type::year:
-        {
-            auto y = std::to_integer<std::uint8_t>(p[0]);
-            out = value(year_value{std::uint16_t(y == 0 ? 0 : 1900 + y)});
-            break;
-        }
-        case column_type::bit:
-            out = value(bit_value{load_be_n(p), l.length_code});
-            break;
-        case column_type::enum_:
-            out = value(enum_value{std::uint16_t(load_le_n(p))});
-            break;
-        case column_type::set:
-            out = value(set_value{load_le_n(p)});
-            break;
-        case column_type::string:
-        case column_type::varchar:
-        case column_type::var_string:
-            out = value(string_value{as_string(p), col.charset, false});
-            break;
-        case column_type::tiny_blob:
-        case column_type::medium_blob:
-        case column_type::long_blob:
-        case column_type::blob:
-            out = value(string_value{as_string(p), col.charset, true});
-            break;
-        case column_type::json:
-            // MySQL writes JSON columns as type 245 in binary JSON; a column known to be JSON that
-            // arrives as a BLOB is MariaDB's text JSON.
-            out = value(json_cell{
-                p, col.wire_type == column_type::json ? json_format::mysql_binary : json_format::text});
-            break;
-        case column_type::geometry:
-            if (p.size() < 4)
-                return bad_value();
-            out = value(geometry_value{std::uint32_t(load_le_n(p.first(4))), p.subspan(4)});
-            break;
-        case column_type::vector:
-            if (p.size() % 4 != 0)
-                return bad_value();
-            out = value(vector_value{p});
-            break;
-        default:
-            return bad_value();
-    }
-    consumed = size;
-    return {};
+    return decode_cell(col, plan_cell(col), data, out, consumed);
+}
+std::error_code decode_cell(
+    const column_info& col, const cell_layout& l, bytes_view data, value& out, std::size_t& consumed
+) noexcept
+{
+    return decode_cell_inline(col, l, data, out, consumed);
 }
 
 std::error_code cell_size(const column_info& col, bytes_view data, std::size_t& size) noexcept
 {
-    cell_layout l;
-    bytes_view p;
-    auto e = measure(col, data, l, p, size);
+    auto e = cell_size(plan_cell(col), data, size);
     return e == errc::ok ? std::error_code() : make_error_code(e);
 }
 
@@ -373,7 +186,7 @@ decode_json_diff_cell(const column_info& col, bytes_view data, value& out, std::
     std::size_t prefix = col.meta >= 1 && col.meta <= 4 ? col.meta : 4;
     if (data.size() < prefix)
         return truncated();
-    std::size_t length = std::size_t(load_le_n(data.first(prefix)));
+    std::size_t length = std::size_t(cell_detail::load_le_n(data.first(prefix)));
     if (length > data.size() - prefix)
         return truncated();
     out = value(json_cell{data.subspan(prefix, length), json_format::mysql_diff});

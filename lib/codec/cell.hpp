@@ -28,6 +28,67 @@ namespace binlogstream::codec {
 [[nodiscard]] std::error_code
 decode_cell(const column_info& col, bytes_view data, value& out, std::size_t& consumed) noexcept;
 
+/// How a column's cells are laid out in a row image, worked out once per column from its type and
+/// TABLE_MAP metadata (the column plan, see column_plan.hpp): a fixed size, or a little-endian length
+/// prefix of `prefix` bytes, and the type that decides the decoding.
+struct cell_layout
+{
+    /// The type that decides the decoding (a STRING whose metadata says ENUM or SET is resolved).
+    column_type type = column_type::null;
+    /// Length-prefix bytes (1-4), or 0 for a fixed-size cell.
+    std::uint8_t prefix = 0;
+    /// errc::ok, or why the column's metadata is impossible (reported when a non-NULL cell is met).
+    errc status = errc::ok;
+    /// ENUM/SET byte count, or BIT bit count.
+    std::uint16_t length_code = 0;
+    /// Size of a fixed-size cell.
+    std::uint32_t fixed = 0;
+};
+
+/// The layout of `col`'s cells (never fails: an impossible layout has `status` set).
+[[nodiscard]] cell_layout plan_cell(const column_info& col) noexcept;
+
+/// decode_cell with the layout already worked out (`layout` must be plan_cell(col)).
+[[nodiscard]] std::error_code decode_cell(
+    const column_info& col, const cell_layout& layout, bytes_view data, value& out, std::size_t& consumed
+) noexcept;
+
+/// The size of a cell with this layout; errc::ok, errc::truncated_event or the layout's status.
+[[nodiscard]] inline errc cell_size(const cell_layout& l, bytes_view data, std::size_t& size) noexcept
+{
+    if (l.status != errc::ok) [[unlikely]]
+        return l.status;
+    if (l.prefix == 0)
+    {
+        if (data.size() < l.fixed)
+            return errc::truncated_event;
+        size = l.fixed;
+        return errc::ok;
+    }
+    if (data.size() < l.prefix)
+        return errc::truncated_event;
+    std::size_t length = 0;
+    switch (l.prefix)
+    {
+        case 1:
+            length = std::size_t(load_le<1>(data.data()));
+            break;
+        case 2:
+            length = std::size_t(load_le<2>(data.data()));
+            break;
+        case 3:
+            length = std::size_t(load_le<3>(data.data()));
+            break;
+        default:
+            length = std::size_t(load_le<4>(data.data()));
+            break;
+    }
+    if (length > data.size() - l.prefix)
+        return errc::truncated_event;
+    size = l.prefix + length;
+    return errc::ok;
+}
+
 /// Only the size (for skipping columns cheaply).
 [[nodiscard]] std::error_code cell_size(const column_info& col, bytes_view data, std::size_t& size) noexcept;
 

@@ -321,8 +321,13 @@ std::error_code decode_control(
         }
         case event_type::xa_prepare:
         {
+            // MySQL libs/mysql/binlog/event/control_events.cpp (XA_prepare_event) and MariaDB 10.5+
+            // (log_event.h XA_prepare_log_event) agree: skip the post-header (0 bytes in every FDE so
+            // far), then one_phase u8, formatID u32, gtrid_length u32, bqual_length u32 (four bytes,
+            // not the one byte MariaDB's protocol page shows), each length at most 64, then the data.
             xa_prepare_event ev;
             ev.header = h;
+            r.skip(fde_of(ctx).post_header_length(event_type::xa_prepare, 0));
             ev.one_phase = r.u8() != 0;
             ev.format_id = static_cast<std::int32_t>(r.u32());
             auto gl = r.u32();

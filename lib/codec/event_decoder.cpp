@@ -5,7 +5,7 @@
 
 #include "codec/event_decoder.hpp"
 
-#include <zlib.h>
+#include "codec/crc32.hpp"
 
 #include <array>
 #include <charconv>
@@ -100,12 +100,11 @@ bool verify_crc32(bytes_view data) noexcept
     std::memcpy(head.data(), payload.data(), v4_header_size);
     if (static_cast<event_type>(head[4]) == event_type::format_description)
         head[17] &= static_cast<unsigned char>(~event_flags::binlog_in_use);
-    uLong crc = crc32(0L, Z_NULL, 0);
-    crc = crc32(crc, head.data(), static_cast<uInt>(head.size()));
+    auto crc = crc32(0, head.data(), head.size());
     auto rest = payload.subspan(v4_header_size);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(rest.data()), static_cast<uInt>(rest.size()));
+    crc = crc32(crc, rest.data(), rest.size());
     auto stored = static_cast<std::uint32_t>(load_le<4>(data.data() + data.size() - 4));
-    return static_cast<std::uint32_t>(crc) == stored;
+    return crc == stored;
 }
 
 namespace {

@@ -1,6 +1,8 @@
-// file_reader: binlog and relay-log files, read with a bounded buffer (zlib's gz* layer, which reads
-// plain files as they are and gzip files decompressed). Framing uses event_size only, never log_pos
-// (MariaDB 11.4+ writes 0 inside transactions). The table map is cleared when a file ends.
+// file_reader: binlog and relay-log files. Plain files are mapped (mmap) in windows and each event's
+// buffer is a view into its window, which the event keeps alive: no copy of the file's bytes and no
+// read() per event, and memory bounded by the window size, not the file size. gzip files go through
+// zlib's gz* layer with a bounded buffer. Framing uses event_size only, never log_pos (MariaDB 11.4+
+// writes 0 inside transactions). The table map is cleared when a file ends.
 
 #include <binlogstream/file_reader.hpp>
 
@@ -10,8 +12,37 @@
 #include <zlib.h>
 
 #include <array>
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace binlogstream {
+namespace {
+
+// One read-only mapping of part of a file; events viewing it keep it alive.
+struct file_window
+{
+    const std::byte* base = nullptr;
+    std::size_t length = 0;
+    std::uint64_t file_offset = 0;
+
+    file_window() = default;
+    file_window(const file_window&) = delete;
+    file_window& operator=(const file_window&) = delete;
+    ~file_window()
+    {
+        if (base)
+            ::munmap(const_cast<std::byte*>(base), length);
+    }
+};
+
+// The size of a mapping window: small enough that the mapped pages a reader holds stay bounded, large
+// enough that mmap calls are rare. A larger event gets a window of its own size.
+constexpr std::size_t window_size = std::size_t(4) << 20;
+
+} // namespace
 
 struct file_reader::impl
 {
@@ -19,6 +50,9 @@ struct file_reader::impl
     std::vector<std::string> files;
     std::size_t file_index = 0;
     gzFile file = nullptr;
+    int fd = -1;                         // a plain file, read through mappings
+    std::uint64_t file_size = 0;         // of the plain file, as last seen (it may grow)
+    std::shared_ptr<file_window> window; // the mapping the next event is read from
     std::uint64_t offset = 0;
     bool file_open = false;
     format_description_event fde;
@@ -36,7 +70,46 @@ struct file_reader::impl
         if (file)
             gzclose(file);
         file = nullptr;
+        if (fd >= 0)
+            ::close(fd);
+        fd = -1;
+        window.reset();
         file_open = false;
+    }
+
+    // The plain file's current size (a binlog being written grows).
+    std::uint64_t refresh_size() noexcept
+    {
+        struct stat st
+        {};
+        if (::fstat(fd, &st) == 0 && st.st_size >= 0)
+            file_size = std::uint64_t(st.st_size);
+        return file_size;
+    }
+
+    // Makes `window` cover [at, at + need) of the plain file (need <= file_size - at).
+    std::error_code map(std::uint64_t at, std::size_t need)
+    {
+        if (window && at >= window->file_offset && at + need <= window->file_offset + window->length)
+            return {};
+        static const auto page = std::uint64_t(::sysconf(_SC_PAGESIZE));
+        auto start = at - at % page;
+        auto length = std::max<std::uint64_t>(window_size, at - start + need);
+        length = std::min<std::uint64_t>(length, file_size - start);
+        void* p = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, off_t(start));
+        if (p == MAP_FAILED)
+            return {errno, std::generic_category()};
+        auto w = std::make_shared<file_window>();
+        w->base = static_cast<const std::byte*>(p);
+        w->length = length;
+        w->file_offset = start;
+        window = std::move(w);
+        return {};
+    }
+
+    const std::byte* mapped(std::uint64_t at) const noexcept
+    {
+        return window->base + (at - window->file_offset);
     }
 
     std::error_code fail(std::error_code ec, std::uint64_t at)
@@ -73,17 +146,38 @@ struct file_reader::impl
         pos = event_position{};
         pos.file = files[file_index++];
         offset = 0;
-        file = gzopen(pos.file.c_str(), "rb");
-        if (!file)
+        fd = ::open(pos.file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
         {
             auto ec = std::error_code(errno ? errno : ENOENT, std::generic_category());
             diag.set_client(pos.file + ": cannot open: " + ec.message());
             return ec;
         }
-        gzbuffer(file, 64 * 1024);
         file_open = true;
         std::array<unsigned char, 4> magic{};
-        auto got = read(magic.data(), magic.size());
+        auto got = ::pread(fd, magic.data(), magic.size(), 0);
+        if ((got == 4 && magic[0] == 0x1f && magic[1] == 0x8b) || !options.map_files)
+        {
+            // gzip, or mapping not wanted: read through zlib's gz layer (plain files pass through it
+            // as they are), with a copy per event.
+            file = gzdopen(fd, "rb");
+            if (!file)
+            {
+                close_file();
+                auto ec = std::error_code(ENOMEM, std::generic_category());
+                diag.set_client(pos.file + ": cannot open: " + ec.message());
+                return ec;
+            }
+            fd = -1; // gzclose closes it
+            gzbuffer(file, 64 * 1024);
+            file_open = true;
+            got = read(magic.data(), magic.size());
+        }
+        else
+        {
+            file_size = 0;
+            refresh_size();
+        }
         if (got != 4 || std::memcmp(magic.data(), codec::binlog_magic, 4) != 0)
             return fail(make_error_code(got < 4 && got > 0 ? errc::truncated_event : errc::bad_magic), 0);
         offset = 4;
@@ -163,44 +257,34 @@ struct file_reader::impl
                 if ((ec = open_next_file()))
                     return false;
             }
-            std::array<std::byte, codec::v4_header_size> head{};
-            auto got = read(head.data(), head.size());
-            if (got == 0)
+            event_buffer buf;
+            if (fd >= 0)
             {
-                // Clean end of this file: the table ids of the next file are its own.
-                close_file();
-                continue;
+                if ((ec = next_mapped(buf)))
+                {
+                    if (ec == errc::end_of_stream)
+                    {
+                        close_file(); // clean end of this file
+                        continue;
+                    }
+                    return false;
+                }
             }
-            if (got < head.size())
+            else if ((ec = next_gz(buf)))
             {
-                ec = fail(make_error_code(errc::truncated_event), offset);
+                if (ec == errc::end_of_stream)
+                {
+                    close_file();
+                    continue;
+                }
                 return false;
             }
-            event_header h;
-            if ((ec = codec::decode_header(head, h)))
-            {
-                fail(ec, offset);
-                return false;
-            }
-            if (h.event_size > options.max_event_size)
-            {
-                ec = fail(make_error_code(errc::packet_too_large), offset);
-                return false;
-            }
-            auto buf = event_buffer::allocate(h.event_size);
-            auto dst = buf.mutable_bytes();
-            std::memcpy(dst.data(), head.data(), head.size());
-            auto body = read(dst.data() + head.size(), dst.size() - head.size());
-            if (body != dst.size() - head.size())
-            {
-                ec = fail(make_error_code(errc::truncated_event), offset);
-                return false;
-            }
+            const auto event_size = buf.size();
             pos.offset = offset;
-            pos.next_position = offset + h.event_size;
+            pos.next_position = offset + event_size;
             pos.in_payload = false;
             pos.payload_index = 0;
-            offset += h.event_size;
+            offset += event_size;
             ec = decode(std::move(buf), false, out);
             if (ec == errc::bad_checksum && options.skip_bad_checksum)
             {
@@ -223,6 +307,66 @@ struct file_reader::impl
                 }
             }
             return true;
+        }
+    }
+
+    // The event at `offset` of a plain file: a view into a mapping, or a copy when its padding would
+    // pass the end of the file. errc::end_of_stream at a clean end of the file.
+    std::error_code next_mapped(event_buffer& out)
+    {
+        if (file_size - offset < codec::v4_header_size && refresh_size() - offset < codec::v4_header_size)
+        {
+            if (file_size == offset)
+                return make_error_code(errc::end_of_stream);
+            return fail(make_error_code(errc::truncated_event), offset);
+        }
+        if (auto ec = map(offset, codec::v4_header_size))
+            return fail(ec, offset);
+        event_header h;
+        if (auto ec = codec::decode_header({mapped(offset), codec::v4_header_size}, h))
+            return fail(ec, offset);
+        if (h.event_size > options.max_event_size)
+            return fail(make_error_code(errc::packet_too_large), offset);
+        if (file_size - offset < h.event_size && refresh_size() - offset < h.event_size)
+            return fail(make_error_code(errc::truncated_event), offset);
+        if (file_size - offset - h.event_size >= event_buffer::padding)
+        {
+            if (auto ec = map(offset, h.event_size + event_buffer::padding))
+                return fail(ec, offset);
+            out = event_buffer::view_of({mapped(offset), h.event_size}, window);
+        }
+        else
+        {
+            if (auto ec = map(offset, h.event_size))
+                return fail(ec, offset);
+            out = event_buffer::copy_of({mapped(offset), h.event_size});
+        }
+        return {};
+    }
+
+    // The next event of a gzip file, copied out of zlib's buffer.
+    std::error_code next_gz(event_buffer& out)
+    {
+        {
+            std::array<std::byte, codec::v4_header_size> head{};
+            auto got = read(head.data(), head.size());
+            if (got == 0)
+                return make_error_code(errc::end_of_stream);
+            if (got < head.size())
+                return fail(make_error_code(errc::truncated_event), offset);
+            event_header h;
+            if (auto ec = codec::decode_header(head, h))
+                return fail(ec, offset);
+            if (h.event_size > options.max_event_size)
+                return fail(make_error_code(errc::packet_too_large), offset);
+            auto buf = event_buffer::allocate(h.event_size);
+            auto dst = buf.mutable_bytes();
+            std::memcpy(dst.data(), head.data(), head.size());
+            auto body = read(dst.data() + head.size(), dst.size() - head.size());
+            if (body != dst.size() - head.size())
+                return fail(make_error_code(errc::truncated_event), offset);
+            out = std::move(buf);
+            return {};
         }
     }
 };

@@ -8,8 +8,12 @@
 // (row_log_event_uncompress: the rows after the bitmaps are one compressed block).
 
 #include "codec/cell.hpp"
+#include "codec/cell_decode.hpp"
+#include "codec/column_plan.hpp"
 #include "codec/event_decoder.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 
 namespace binlogstream {
@@ -19,7 +23,8 @@ using codec::bytes_view;
 class row_image_parser
 {
 public:
-    // Parses one image at the start of `data` and sets `consumed`.
+    // Parses one image at the start of `data` and sets `consumed`: finds where the image ends by
+    // stepping over its cells with the table's column plan (fixed-size cells without a call).
     static std::error_code parse(
         const rows_event& ev,
         bytes_view data,
@@ -32,9 +37,11 @@ public:
         const auto& t = *ev.table;
         if (ev.column_count > t.columns.size())
             return make_error_code(errc::bad_value);
+        const auto* plan = codec::usable_plan(t);
         codec::byte_reader r(data);
         img = row_image{};
         img.table_ = &t;
+        img.plan_ = plan ? plan->cells.data() : nullptr;
         img.present_ = present;
         img.column_count_ = ev.column_count;
         if (partial_after)
@@ -45,8 +52,11 @@ public:
             if (options & 1)
             {
                 std::size_t json_columns = 0;
-                for (const auto& c : t.columns)
-                    json_columns += c.type == column_type::json;
+                if (plan)
+                    json_columns = plan->json_columns;
+                else
+                    for (const auto& c : t.columns)
+                        json_columns += c.type == column_type::json;
                 img.partial_ = r.bytes((json_columns + 7) / 8);
             }
         }
@@ -57,47 +67,105 @@ public:
         auto cells_start = r.position();
         auto rest = r.rest();
         std::size_t offset = 0;
-        row_image::cursor at;
+        if (plan && plan->full_walk_ok && img.partial_.empty() && n_present == t.columns.size() &&
+            none_set(img.nulls_, n_present))
+        {
+            if (auto e = full_walk(*plan, rest, offset); e != errc::ok)
+                return make_error_code(e);
+            img.dense_ = true;
+            img.cells_ = rest.first(offset);
+            img.data_ = data.first(cells_start + offset);
+            consumed = cells_start + offset;
+            return {};
+        }
         std::size_t json_seen = 0;
-        std::error_code ec; // one per image: each construction calls std::system_category()
+        const bool has_partial = !img.partial_.empty();
+        codec::cell_layout own; // the layout of the current column when the table has no plan
         for (std::size_t i = 0, p = 0; i < ev.column_count; ++i)
         {
             if (!bit(present, i))
                 continue;
-            const auto& col = t.columns[i];
-            bool is_json = col.type == column_type::json;
-            bool partial = is_json && bit(img.partial_, json_seen);
-            json_seen += is_json;
+            bool partial = false;
+            if (has_partial && t.columns[i].type == column_type::json)
+                partial = bit(img.partial_, json_seen++);
             if (bit(img.nulls_, p++))
                 continue;
-            if (auto fixed = codec::fixed_cell_size(col.type); fixed != 0 && !partial)
-            {
-                if (fixed > rest.size() - offset)
-                    return make_error_code(errc::truncated_event);
-                offset += fixed;
-                continue;
-            }
+            const codec::cell_layout& l = plan ? img.plan_[i] : own;
+            if (!plan)
+                own = codec::plan_cell(t.columns[i]);
             std::size_t size = 0;
             if (partial)
             {
                 value v;
-                ec = codec::decode_json_diff_cell(col, rest.subspan(offset), v, size);
+                if (auto ec = codec::decode_json_diff_cell(t.columns[i], rest.subspan(offset), v, size))
+                    return ec;
             }
-            else
+            else if (l.prefix == 0 && l.status == errc::ok)
             {
-                ec = codec::cell_size(col, rest.subspan(offset), size);
+                size = l.fixed;
             }
-            if (ec)
-                return ec;
+            else if (auto e = codec::cell_size(l, rest.subspan(offset), size); e != errc::ok)
+            {
+                return make_error_code(e);
+            }
             if (size > rest.size() - offset)
                 return make_error_code(errc::truncated_event);
             offset += size;
         }
-        (void)at;
         img.cells_ = rest.first(offset);
         img.data_ = data.first(cells_start + offset);
         consumed = cells_start + offset;
         return {};
+    }
+
+    // Every column present, none NULL: step over the fixed-size runs between length-prefixed cells.
+    static errc full_walk(const detail::column_plan& plan, bytes_view cells, std::size_t& size) noexcept
+    {
+        const std::byte* p = cells.data();
+        std::size_t left = cells.size();
+        for (const auto& step : plan.full_walk)
+        {
+            if (left < std::size_t(step.fixed_before) + step.prefix)
+                return errc::truncated_event;
+            p += step.fixed_before;
+            left -= step.fixed_before;
+            std::size_t length = 0;
+            switch (step.prefix)
+            {
+                case 1:
+                    length = std::size_t(codec::load_le<1>(p));
+                    break;
+                case 2:
+                    length = std::size_t(codec::load_le<2>(p));
+                    break;
+                case 3:
+                    length = std::size_t(codec::load_le<3>(p));
+                    break;
+                default:
+                    length = std::size_t(codec::load_le<4>(p));
+                    break;
+            }
+            if (length > left - step.prefix)
+                return errc::truncated_event;
+            p += step.prefix + length;
+            left -= step.prefix + length;
+        }
+        if (left < plan.full_walk_tail)
+            return errc::truncated_event;
+        size = cells.size() - left + plan.full_walk_tail;
+        return errc::ok;
+    }
+
+    // Whether none of the first `n` bits is set (the server sets the unused bits of the last byte).
+    static bool none_set(bytes_view bitmap, std::size_t n) noexcept
+    {
+        std::size_t full = std::min(n / 8, bitmap.size());
+        for (std::size_t b = 0; b < full; ++b)
+            if (bitmap[b] != std::byte{0})
+                return false;
+        if (n % 8 != 0 && full < bitmap.size())
+            return (std::to_integer<unsigned>(bitmap[full]) & ((1u << (n % 8)) - 1)) == 0;
+        return true;
     }
 
     static bool bit(bytes_view bitmap, std::size_t i) noexcept
@@ -110,8 +178,18 @@ public:
 
 std::size_t row_image::present_count() const noexcept
 {
+    // A table, not std::popcount: without -mpopcnt that is a libgcc call per byte.
+    static constexpr auto ones = [] {
+        std::array<std::uint8_t, 256> t{};
+        for (unsigned i = 0; i < 256; ++i)
+            t[i] = std::uint8_t(std::popcount(i));
+        return t;
+    }();
+    auto full = std::min<std::size_t>(column_count_ / 8, present_.size());
     std::size_t n = 0;
-    for (std::size_t i = 0; i < column_count_; ++i)
+    for (std::size_t b = 0; b < full; ++b)
+        n += ones[std::to_integer<std::uint8_t>(present_[b])];
+    for (std::size_t i = full * 8; i < column_count_; ++i)
         n += row_image_parser::bit(present_, i);
     return n;
 }
@@ -122,15 +200,36 @@ bool row_image::next(cursor& at, row_cell& out, std::error_code& ec) const noexc
         ec.clear();
     if (!table_)
         return false;
+    if (dense_)
+    {
+        // Every column present, none NULL, no partial JSON (see row_image_parser::parse).
+        if (at.column >= column_count_)
+            return false;
+        auto i = at.column++;
+        ++at.present;
+        const auto& col = table_->columns[i];
+        at.json += col.type == column_type::json;
+        out.index = i;
+        out.column = &col;
+        out.partial_json = false;
+        std::size_t used = 0;
+        ec = codec::decode_cell_inline(
+            col, plan_[i], cells_.subspan(std::min(at.offset, cells_.size())), out.data, used
+        );
+        if (ec)
+            return false;
+        at.offset += used;
+        return true;
+    }
     while (at.column < column_count_)
     {
         auto i = at.column++;
         if (!row_image_parser::bit(present_, i))
             continue;
         const auto& col = table_->columns[i];
-        bool is_json = col.type == column_type::json;
-        bool partial = is_json && row_image_parser::bit(partial_, at.json);
-        at.json += is_json;
+        bool partial = false;
+        if (!partial_.empty() && col.type == column_type::json)
+            partial = row_image_parser::bit(partial_, at.json++);
         out.index = i;
         out.column = &col;
         out.partial_json = partial;
@@ -141,8 +240,12 @@ bool row_image::next(cursor& at, row_cell& out, std::error_code& ec) const noexc
         }
         std::size_t used = 0;
         auto rest = cells_.subspan(std::min(at.offset, cells_.size()));
-        ec = partial ? codec::decode_json_diff_cell(col, rest, out.data, used)
-                     : codec::decode_cell(col, rest, out.data, used);
+        if (partial)
+            ec = codec::decode_json_diff_cell(col, rest, out.data, used);
+        else if (plan_)
+            ec = codec::decode_cell_inline(col, plan_[i], rest, out.data, used);
+        else
+            ec = codec::decode_cell(col, rest, out.data, used);
         if (ec)
             return false;
         at.offset += used;

@@ -7,6 +7,7 @@
 // nullability bitmap (LSB first), then optional metadata fields (type u8, lenenc length, value) to the
 // end. Optional metadata bitmaps are MSB first.
 
+#include "codec/column_plan.hpp"
 #include "codec/event_decoder.hpp"
 
 namespace binlogstream::codec {
@@ -63,8 +64,13 @@ bool is_numeric(column_type t) noexcept
     }
 }
 
-bool is_character(column_type t) noexcept
+// Which columns the charset fields (DEFAULT_CHARSET, COLUMN_CHARSET) count, in order. The flavours
+// differ: MariaDB counts GEOMETRY (its Field_geom is a Field_blob; client/log_event_client.cc
+// is_character_type), MySQL does not but counts VECTOR (sql/log_event.cc is_character_type).
+bool is_character(column_type t, bool mariadb) noexcept
 {
+    if (t == column_type::geometry)
+        return mariadb;
     switch (t)
     {
         case column_type::string:
@@ -154,14 +160,15 @@ std::error_code apply_str_values(bytes_view v, std::vector<column_info*>& cols, 
     return {};
 }
 
-std::error_code apply_optional_metadata(bytes_view data, table_info& t, std::vector<std::uint8_t>& types)
+std::error_code
+apply_optional_metadata(bytes_view data, table_info& t, std::vector<std::uint8_t>& types, bool mariadb)
 {
     std::vector<column_info*> numeric, character, enum_set, enums, sets, geometry, vectors;
     for (auto& c : t.columns)
     {
         if (is_numeric(c.type))
             numeric.push_back(&c);
-        if (is_character(c.type))
+        if (is_character(c.type, mariadb))
             character.push_back(&c);
         if (is_enum_or_set(c.type))
             enum_set.push_back(&c);
@@ -357,8 +364,10 @@ std::error_code decode_table_map(bytes_view body, const decode_context& ctx, tab
         return m.error();
     if (!m.empty())
         return make_error_code(errc::bad_value);
-    if (auto ec = apply_optional_metadata(r.rest(), *t, out.optional_metadata_types))
+    const bool mariadb = fde.server_version.find("MariaDB") != std::string::npos;
+    if (auto ec = apply_optional_metadata(r.rest(), *t, out.optional_metadata_types, mariadb))
         return ec;
+    t->plan = make_column_plan(*t);
     out.table_id = t->table_id;
     out.flags = t->flags;
     out.table = std::move(t);

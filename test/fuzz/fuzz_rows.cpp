@@ -2,7 +2,8 @@
 // rows event is iterated, every cell decoded and rendered as JSON.
 //
 // Input: byte 0 = rows event type (mapped onto the rows types 20-25, 30-32, 39, 166-171), byte 1 =
-// FDE selector (MySQL v2 post-headers / MariaDB), bytes 2-3 = TABLE_MAP body length (LE), then the
+// FDE selector (bit 0: MySQL v2 post-headers / MariaDB; bit 1: strict; bit 2: the table without its
+// column plan), bytes 2-3 = TABLE_MAP body length (LE), then the
 // TABLE_MAP body, then the rows body. Seeds: pairs of TABLE_MAP and rows bodies from the shared binlogs.
 
 #include <binlogstream/event.hpp>
@@ -12,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace bls = binlogstream;
@@ -39,6 +41,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bls::table_map_event tm;
     if (codec::decode_table_map(rest.first(tm_len), ctx, tm))
         return 0;
+    if (data[1] & 4)
+    {
+        // A table without its column plan (as one built outside the TABLE_MAP decoder): rows then
+        // work each cell's layout out per cell, a second path to exercise.
+        auto copy = std::make_shared<bls::table_info>(*tm.table);
+        copy->plan.reset();
+        tm.table = std::move(copy);
+    }
     codec::table_registry tables;
     tables[tm.table_id] = tm.table;
     ctx.tables = &tables;
