@@ -1,0 +1,344 @@
+// binlog_stream against the replay server (a MySQL 8.4 test double serving binlogs recorded by real
+// MySQL servers): COM_BINLOG_DUMP_GTID with tagged GTID sets, the SHOW BINARY LOG STATUS start of
+// MySQL >= 8.2, HEARTBEAT_LOG_EVENT_V2 while idle, and TRANSACTION_PAYLOAD over the wire. Expected
+// values come from the MANIFEST of ../shared/testdata/binlogs (event counts, tables, sizes) and from
+// the files' own PREVIOUS_GTIDS events, not from this library's output.
+
+#include "integration/replay_common.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/detached.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace bls = binlogstream;
+using bls::test::replay_options;
+using bls::test::replay_server;
+
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+const std::string password = "Replay-stream-5b21";
+
+replay_options serving(const std::string& relative)
+{
+    replay_options o;
+    o.password = password;
+    o.binlog_files = {bls::test::shared_binlog(relative)};
+    return o;
+}
+
+bls::stream_options non_blocking(bls::start_position start)
+{
+    bls::stream_options s;
+    s.server_id = 4242;
+    s.start = std::move(start);
+    s.blocking = false;
+    s.reconnect.enabled = false;
+    return s;
+}
+
+// Every event up to the end of a non-blocking stream.
+std::vector<bls::event> drain(const replay_server& server, bls::stream_options opts, std::error_code& end)
+{
+    std::vector<bls::event> events;
+    bls::test::run_replay([&]() -> asio::awaitable<void> {
+        bls::binlog_stream stream(
+            co_await asio::this_coro::executor, bls::test::replay_connection(server, password), std::move(opts)
+        );
+        for (;;)
+        {
+            auto [ec, ev] = co_await stream.async_next(as_tuple_awaitable);
+            if (ec)
+            {
+                end = ec;
+                co_return;
+            }
+            events.push_back(std::move(ev));
+        }
+    });
+    return events;
+}
+
+std::map<bls::event_type, int> histogram(const std::vector<bls::event>& events)
+{
+    std::map<bls::event_type, int> h;
+    for (const auto& ev : events)
+        ++h[bls::header_of(ev).type];
+    return h;
+}
+
+std::vector<std::string> tables_of(const std::vector<bls::event>& events)
+{
+    std::vector<std::string> names;
+    for (const auto& ev : events)
+        if (const auto* tm = std::get_if<bls::table_map_event>(&ev); tm && tm->table)
+            names.push_back(tm->table->schema + "." + tm->table->table);
+    return names;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(replay_stream)
+
+// The file holds PREVIOUS_GTIDS 55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:mytag:1-2 and one
+// transaction 55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:3 writing test.orders (MANIFEST: MySQL
+// 9.6.0, GTID_TAGGED_LOG_EVENT x1, WRITE_ROWS x1, tables test.orders).
+BOOST_AUTO_TEST_CASE(gtid_dump_with_a_tagged_set_starts_after_it)
+{
+    const std::string uuid = "55778904-0299-11f1-b1b8-4ef0c4956feb";
+    {
+        replay_server server(serving(bls::test::tagged_gtid_file));
+        std::error_code end;
+        auto events = drain(server, non_blocking(bls::gtid_set::parse(uuid + ":1-13:mytag:1-2")), end);
+        BOOST_TEST((end == bls::errc::end_of_stream));
+        auto rec = server.record();
+        BOOST_TEST(rec.dump_command == 0x1e);
+        BOOST_TEST(rec.dump_gtid_error.empty());
+        // The server decoded the tagged (v1) encoding the client sent back to the same set.
+        BOOST_TEST(rec.dump_gtids == uuid + ":1-13:mytag:1-2");
+        BOOST_TEST(rec.transactions_skipped == 0u);
+        std::vector<std::string> gtids;
+        for (const auto& ev : events)
+            if (const auto* g = std::get_if<bls::gtid_event>(&ev))
+                gtids.push_back(g->to_string());
+        BOOST_TEST(gtids == std::vector<std::string>{uuid + ":mytag:3"}, boost::test_tools::per_element());
+        auto h = histogram(events);
+        BOOST_TEST(h[bls::event_type::write_rows] == 1);
+        BOOST_TEST(h[bls::event_type::xid] == 1);
+        BOOST_TEST(tables_of(events) == std::vector<std::string>{"test.orders"}, boost::test_tools::per_element());
+    }
+    {
+        // The set already holds mytag:3: the server skips the transaction; nothing is delivered.
+        replay_server server(serving(bls::test::tagged_gtid_file));
+        std::error_code end;
+        auto events = drain(server, non_blocking(bls::gtid_set::parse(uuid + ":1-13:mytag:1-3")), end);
+        BOOST_TEST((end == bls::errc::end_of_stream));
+        auto rec = server.record();
+        BOOST_TEST(rec.dump_gtids == uuid + ":1-13:mytag:1-3");
+        BOOST_TEST(rec.transactions_skipped == 1u);
+        auto h = histogram(events);
+        BOOST_TEST(h[bls::event_type::gtid_tagged] == 0);
+        BOOST_TEST(h[bls::event_type::write_rows] == 0);
+    }
+}
+
+// MANIFEST: mysql-bin.000057 holds GTID_LOG_EVENT x3 (the first for the DDL QUERY, then the two
+// payloads). Excluding the first two GTIDs leaves exactly one payload transaction.
+BOOST_AUTO_TEST_CASE(gtid_dump_with_an_untagged_set_skips_what_it_holds)
+{
+    // The source uuid and numbers: what the file's own GTID events say (read by the server).
+    replay_server probe(serving(bls::test::payload_gtid_file));
+    std::error_code end;
+    auto all = drain(probe, non_blocking(bls::file_position{"binlog.000001", 4}), end);
+    std::vector<std::string> gtids;
+    for (const auto& ev : all)
+        if (const auto* g = std::get_if<bls::gtid_event>(&ev); g && g->header.type == bls::event_type::gtid)
+            gtids.push_back(g->to_string());
+    BOOST_REQUIRE_EQUAL(gtids.size(), 3u); // MANIFEST: GTID_LOG_EVENT x3
+    auto first = bls::gtid_set::parse(gtids[0]);
+    auto second = bls::gtid_set::parse(gtids[1]);
+    auto wanted = first;
+    wanted.insert(second);
+
+    replay_server server(serving(bls::test::payload_gtid_file));
+    auto events = drain(server, non_blocking(wanted), end);
+    BOOST_TEST((end == bls::errc::end_of_stream));
+    auto rec = server.record();
+    BOOST_TEST(rec.dump_gtids == wanted.to_string());
+    BOOST_TEST(rec.transactions_skipped == 2u);
+    std::vector<std::string> delivered;
+    for (const auto& ev : events)
+        if (const auto* g = std::get_if<bls::gtid_event>(&ev); g && g->header.type == bls::event_type::gtid)
+            delivered.push_back(g->to_string());
+    BOOST_TEST(delivered == std::vector<std::string>{gtids[2]}, boost::test_tools::per_element());
+    BOOST_TEST(histogram(events)[bls::event_type::transaction_payload] == 1);
+}
+
+// MySQL >= 8.2 (8.4 here): the current end comes from SHOW BINARY LOG STATUS (SHOW MASTER STATUS is
+// gone); the dump starts at the file's end, 475 bytes (MANIFEST size of the file).
+BOOST_AUTO_TEST_CASE(start_at_current_uses_show_binary_log_status)
+{
+    auto o = serving(bls::test::compressed_file);
+    o.executed_gtids = "";
+    replay_server server(o);
+    std::error_code end;
+    auto opts = non_blocking(bls::start_at_current{});
+    bls::stream_position last;
+    std::vector<bls::event> events;
+    bls::test::run_replay([&]() -> asio::awaitable<void> {
+        bls::binlog_stream stream(
+            co_await asio::this_coro::executor, bls::test::replay_connection(server, password), opts
+        );
+        for (;;)
+        {
+            auto [ec, ev] = co_await stream.async_next(as_tuple_awaitable);
+            if (ec)
+            {
+                end = ec;
+                break;
+            }
+            events.push_back(std::move(ev));
+        }
+        last = stream.position();
+    });
+    BOOST_TEST((end == bls::errc::end_of_stream));
+    auto rec = server.record();
+    BOOST_TEST((std::find(rec.queries.begin(), rec.queries.end(), "SHOW BINARY LOG STATUS") != rec.queries.end()));
+    BOOST_TEST((std::find(rec.queries.begin(), rec.queries.end(), "SHOW MASTER STATUS") == rec.queries.end()));
+    BOOST_TEST(rec.dump_command == 0x12);
+    BOOST_TEST(rec.dump_file == "binlog.000001");
+    BOOST_TEST(rec.dump_position == 475u);
+    auto h = histogram(events);
+    BOOST_TEST(h[bls::event_type::transaction_payload] == 0); // nothing before the end is replayed
+    BOOST_TEST(h[bls::event_type::write_rows] == 0);
+    BOOST_TEST(last.file.file == "binlog.000001");
+    BOOST_TEST(last.file.offset == 475u);
+}
+
+// TRANSACTION_PAYLOAD over the wire: the payload event, then its inner events as if inline.
+// MANIFEST (transaction_compression.000001, MySQL 8.0.32): payload events (ZSTD) QUERY x1, XID x1,
+// TABLE_MAP x1, WRITE_ROWS x1; column types LONG; tables test.tb1.
+BOOST_AUTO_TEST_CASE(transaction_payload_inner_events_are_delivered_inline)
+{
+    replay_server server(serving(bls::test::compressed_file));
+    std::error_code end;
+    auto events = drain(server, non_blocking(bls::file_position{"binlog.000001", 4}), end);
+    BOOST_TEST((end == bls::errc::end_of_stream));
+    std::vector<bls::event_type> after_payload;
+    bool seen = false;
+    for (const auto& ev : events)
+    {
+        if (std::holds_alternative<bls::transaction_payload_event>(ev))
+        {
+            seen = true;
+            BOOST_TEST(std::get<bls::transaction_payload_event>(ev).compression_type == 0); // ZSTD
+            continue;
+        }
+        if (seen)
+            after_payload.push_back(bls::header_of(ev).type);
+    }
+    BOOST_TEST(seen);
+    const std::vector<bls::event_type> expected{
+        bls::event_type::query, bls::event_type::table_map, bls::event_type::write_rows, bls::event_type::xid};
+    BOOST_TEST(after_payload == expected, boost::test_tools::per_element());
+    BOOST_TEST(tables_of(events) == std::vector<std::string>{"test.tb1"}, boost::test_tools::per_element());
+    for (const auto& ev : events)
+        if (const auto* tm = std::get_if<bls::table_map_event>(&ev))
+            for (const auto& c : tm->table->columns)
+                BOOST_TEST((c.type == bls::column_type::long_));
+}
+
+// MANIFEST (mysql-bin.000057, MySQL 8.0.31): inside the two payloads QUERY x2, XID x2, TABLE_MAP x3,
+// ROWS_QUERY x3, WRITE_ROWS x2, UPDATE_ROWS x1; tables a.b, a.test_table_3.
+BOOST_AUTO_TEST_CASE(two_payloads_match_the_manifest_counts)
+{
+    replay_server server(serving(bls::test::payload_gtid_file));
+    std::error_code end;
+    auto opts = non_blocking(bls::file_position{"binlog.000001", 4});
+    auto events = drain(server, opts, end);
+    BOOST_TEST((end == bls::errc::end_of_stream));
+    std::map<bls::event_type, int> inner;
+    int payloads = 0;
+    for (const auto& ev : events)
+    {
+        if (std::holds_alternative<bls::transaction_payload_event>(ev))
+            ++payloads;
+        else if (payloads > 0 && !std::holds_alternative<bls::gtid_event>(ev))
+            ++inner[bls::header_of(ev).type];
+    }
+    BOOST_TEST(payloads == 2);
+    BOOST_TEST(inner[bls::event_type::query] == 2);
+    BOOST_TEST(inner[bls::event_type::xid] == 2);
+    BOOST_TEST(inner[bls::event_type::table_map] == 3);
+    BOOST_TEST(inner[bls::event_type::rows_query] == 3);
+    BOOST_TEST(inner[bls::event_type::write_rows] == 2);
+    BOOST_TEST(inner[bls::event_type::update_rows] == 1);
+    auto tables = tables_of(events);
+    std::sort(tables.begin(), tables.end());
+    tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
+    BOOST_TEST(tables == (std::vector<std::string>{"a.b", "a.test_table_3"}), boost::test_tools::per_element());
+}
+
+// HEARTBEAT_LOG_EVENT_V2: idle at the end of the binlog, the server sends one per heartbeat period.
+// The stream keeps the connection (no reconnect) and hands none out unless asked for them.
+BOOST_AUTO_TEST_CASE(heartbeat_v2_keeps_the_stream_alive_and_is_not_delivered)
+{
+    for (bool ask : {false, true})
+    {
+        BOOST_TEST_CONTEXT("heartbeats asked for: " << ask)
+        {
+            replay_server server(serving(bls::test::compressed_file));
+            bls::stream_options opts;
+            opts.server_id = 4242;
+            opts.start = bls::file_position{"binlog.000001", 4};
+            opts.heartbeat = std::chrono::milliseconds(50);
+            opts.reconnect.enabled = false;
+            if (ask)
+                opts.events.insert(bls::event_type::heartbeat_v2);
+            std::vector<bls::event> events;
+            std::error_code end;
+            std::uint64_t reconnects = 0;
+            bls::test::run_replay([&]() -> asio::awaitable<void> {
+                auto ex = co_await asio::this_coro::executor;
+                bls::binlog_stream stream(ex, bls::test::replay_connection(server, password), opts);
+                // Closes the stream once the server has sent 5 heartbeats (polling the server's
+                // record; nothing is asserted about time).
+                asio::steady_timer poll(ex);
+                asio::co_spawn(
+                    ex,
+                    [&]() -> asio::awaitable<void> {
+                        while (server.record().heartbeats_sent < 5)
+                        {
+                            poll.expires_after(std::chrono::milliseconds(20));
+                            co_await poll.async_wait(as_tuple_awaitable);
+                        }
+                        stream.close();
+                    },
+                    asio::detached
+                );
+                for (;;)
+                {
+                    auto [ec, ev] = co_await stream.async_next(as_tuple_awaitable);
+                    if (ec)
+                    {
+                        end = ec;
+                        break;
+                    }
+                    events.push_back(std::move(ev));
+                }
+                reconnects = stream.reconnect_count();
+            });
+            BOOST_TEST((end == asio::error::operation_aborted));
+            BOOST_TEST(reconnects == 0u);
+            auto rec = server.record();
+            BOOST_TEST(rec.connections == 1u);
+            BOOST_TEST((rec.dump_flags & 0x02) != 0); // USE_HEARTBEAT_EVENT_V2 requested
+            BOOST_TEST(rec.heartbeat_period_ns == 50'000'000u);
+            BOOST_TEST(rec.heartbeats_sent >= 5u);
+            std::vector<const bls::heartbeat_event*> beats;
+            for (const auto& ev : events)
+                if (const auto* hb = std::get_if<bls::heartbeat_event>(&ev))
+                    beats.push_back(hb);
+            if (!ask)
+                BOOST_TEST(beats.empty());
+            else
+            {
+                BOOST_TEST(beats.size() >= 4u);
+                for (const auto* hb : beats)
+                {
+                    BOOST_TEST((hb->header.type == bls::event_type::heartbeat_v2));
+                    BOOST_TEST(hb->log_file == "binlog.000001");
+                    BOOST_TEST(hb->position == 475u); // MANIFEST: the file is 475 bytes
+                }
+            }
+            // The transaction was delivered before the heartbeats.
+            BOOST_TEST(histogram(events)[bls::event_type::write_rows] == 1);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
