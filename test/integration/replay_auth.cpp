@@ -76,7 +76,9 @@ BOOST_AUTO_TEST_CASE(full_authentication_over_tls_then_fast)
     BOOST_TEST(!connect_once(c));
     auto rec = server.record();
     BOOST_TEST(rec.tls_used);
-    BOOST_TEST(rec.auth_paths == (std::vector<std::string>{"full-tls", "fast"}), boost::test_tools::per_element());
+    BOOST_TEST(
+        rec.auth_paths == (std::vector<std::string>{"full-tls", "fast"}), boost::test_tools::per_element()
+    );
     BOOST_TEST(rec.public_key_requests == 0u);
 }
 
@@ -87,7 +89,8 @@ BOOST_AUTO_TEST_CASE(full_authentication_with_the_key_from_a_file)
     o.rsa_public_key_pem = bls::test::test_keys().public_key_pem;
     replay_server server(o);
     auto c = bls::test::replay_connection(server, password);
-    c.server_public_key_file = bls::test::write_temp_file("replay-pub", bls::test::test_keys().public_key_pem);
+    c.server_public_key_file =
+        bls::test::write_temp_file("replay-pub", bls::test::test_keys().public_key_pem);
     BOOST_TEST(!connect_once(c));
     auto rec = server.record();
     BOOST_TEST(rec.auth_paths == std::vector<std::string>{"full-rsa"}, boost::test_tools::per_element());
@@ -105,7 +108,9 @@ BOOST_AUTO_TEST_CASE(full_authentication_fetching_the_key_when_allowed)
     c.get_server_public_key = true;
     BOOST_TEST(!connect_once(c));
     auto rec = server.record();
-    BOOST_TEST(rec.auth_paths == std::vector<std::string>{"full-rsa-fetched-key"}, boost::test_tools::per_element());
+    BOOST_TEST(
+        rec.auth_paths == std::vector<std::string>{"full-rsa-fetched-key"}, boost::test_tools::per_element()
+    );
     BOOST_TEST(rec.public_key_requests == 1u);
     BOOST_TEST(rec.cleartext_without_tls == 0u);
 }

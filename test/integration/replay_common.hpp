@@ -28,9 +28,12 @@ inline std::string shared_binlog(const std::string& relative)
 
 // Files chosen from the MANIFEST: tagged GTIDs (MySQL 9.6.0), GTIDs + two TRANSACTION_PAYLOAD
 // events (8.0.31), one TRANSACTION_PAYLOAD (8.0.32).
-inline const std::string tagged_gtid_file = "rust_mysql_common/test-data/binlogs/binlog_transaction_with_GTID_TAG.000001";
-inline const std::string payload_gtid_file = "mysql-binlog-connector-rust/tests/parse_file_tests/mysql-bin.000057";
-inline const std::string compressed_file = "rust_mysql_common/test-data/binlogs/transaction_compression.000001";
+inline const std::string tagged_gtid_file =
+    "rust_mysql_common/test-data/binlogs/binlog_transaction_with_GTID_TAG.000001";
+inline const std::string payload_gtid_file =
+    "mysql-binlog-connector-rust/tests/parse_file_tests/mysql-bin.000057";
+inline const std::string compressed_file =
+    "rust_mysql_common/test-data/binlogs/transaction_compression.000001";
 
 /// One RSA key pair + certificate per test process (generating one takes a fraction of a second).
 inline const key_material& test_keys()

@@ -43,10 +43,6 @@
 #include "codec/event_decoder.hpp"
 #include "support/server_packets.hpp"
 
-#include <wire/capabilities.hpp>
-#include <wire/handshake.hpp>
-#include <wire/packet.hpp>
-
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -57,7 +53,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -65,13 +60,16 @@
 
 #include <array>
 #include <cstring>
-#include <optional>
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <wire/capabilities.hpp>
+#include <wire/handshake.hpp>
+#include <wire/packet.hpp>
 
 // g++ 12 misreports the coroutine frames' aligned new/delete pair (see lib/net/connection.cpp).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -84,10 +82,10 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr std::uint16_t artificial_flag = 0x20; // LOG_EVENT_ARTIFICIAL_F
-constexpr std::uint16_t in_use_flag = 0x01;     // LOG_EVENT_BINLOG_IN_USE_F
-constexpr std::size_t header_size = 19;         // v4 event header
-constexpr std::uint16_t non_block = 0x01;       // BINLOG_DUMP_NON_BLOCK
+constexpr std::uint16_t artificial_flag = 0x20;   // LOG_EVENT_ARTIFICIAL_F
+constexpr std::uint16_t in_use_flag = 0x01;       // LOG_EVENT_BINLOG_IN_USE_F
+constexpr std::size_t header_size = 19;           // v4 event header
+constexpr std::uint16_t non_block = 0x01;         // BINLOG_DUMP_NON_BLOCK
 constexpr std::uint16_t heartbeat_v2_flag = 0x02; // USE_HEARTBEAT_EVENT_V2 (include/mysql.h)
 
 std::uint32_t load32(const std::byte* p)
@@ -136,7 +134,8 @@ bool rsa_decrypt(const std::string& private_pem, bytes_view cipher, bytes& plain
     if (ok)
     {
         plain.resize(len);
-        ok = EVP_PKEY_decrypt(ctx, reinterpret_cast<unsigned char*>(plain.data()), &len, in, cipher.size()) == 1;
+        ok = EVP_PKEY_decrypt(ctx, reinterpret_cast<unsigned char*>(plain.data()), &len, in, cipher.size()) ==
+             1;
         plain.resize(ok ? len : 0);
     }
     EVP_PKEY_CTX_free(ctx);
@@ -158,7 +157,14 @@ void fix_checksum(bytes& ev)
 }
 
 // A server-made event: header + body (+ CRC32 when the replica is checksum aware).
-bytes make_event(std::uint8_t type, std::uint32_t server_id, std::uint32_t log_pos, std::uint16_t flags, const bytes& body, bool checksum)
+bytes make_event(
+    std::uint8_t type,
+    std::uint32_t server_id,
+    std::uint32_t log_pos,
+    std::uint16_t flags,
+    const bytes& body,
+    bool checksum
+)
 {
     bytes ev;
     using namespace wire;
@@ -281,7 +287,8 @@ struct replay_server::impl
     {
         for (;;)
         {
-            auto [ec, socket] = co_await acceptor.async_accept(asio::experimental::as_tuple(asio::use_awaitable));
+            auto [ec, socket] =
+                co_await acceptor.async_accept(asio::experimental::as_tuple(asio::use_awaitable));
             if (ec)
                 co_return;
             asio::co_spawn(io, serve(std::move(socket)), asio::detached);
@@ -370,7 +377,8 @@ struct replay_server::impl
         }
 
         // An empty response is an empty password (sha2_password.cc: "if (pkt_len == 1 && *pkt == 0)").
-        if (resp.auth_response.empty() || (resp.auth_response.size() == 1 && resp.auth_response[0] == std::byte{0}))
+        if (resp.auth_response.empty() ||
+            (resp.auth_response.size() == 1 && resp.auth_response[0] == std::byte{0}))
         {
             if (!opts.password.empty())
                 co_return co_await deny(s, resp.user, "denied-empty");
@@ -408,7 +416,8 @@ struct replay_server::impl
                 note([](replay_record& r) { ++r.public_key_requests; });
                 if (opts.rsa_public_key_pem.empty())
                     co_return co_await deny(s, resp.user, "denied-no-key");
-                co_await s.write_packet(replay::write_auth_more_data(codec::as_bytes(opts.rsa_public_key_pem)));
+                co_await s.write_packet(replay::write_auth_more_data(codec::as_bytes(opts.rsa_public_key_pem))
+                );
                 answer = co_await s.read_packet();
                 path = "full-rsa-fetched-key";
             }
@@ -599,6 +608,12 @@ struct replay_server::impl
         if (start < 4)
             start = 4;
 
+        if (opts.synthetic_transaction_bytes)
+        {
+            co_await synthetic_transaction(s, checksum);
+            co_await s.write_packet(replay::write_eof());
+            co_return;
+        }
         if (opts.oversized_event)
         {
             bytes big(opts.oversized_event - 1, std::byte{0x41});
@@ -638,7 +653,7 @@ struct replay_server::impl
                     ev[18] = std::byte(flags >> 8);
                     if (!gtid_mode && first && start > 4)
                     {
-                        store32(ev.data() + 13, 0);                  // log_pos
+                        store32(ev.data() + 13, 0);                   // log_pos
                         store32(ev.data() + header_size + 2 + 50, 0); // created
                     }
                     if (fde.checksum == checksum_algorithm::crc32)
@@ -718,6 +733,65 @@ struct replay_server::impl
             );
             note([](replay_record& r) { ++r.heartbeats_sent; });
         }
+    }
+
+    // Synthetic mode (not an imitation of anything the server does on its own: it stands for a
+    // 1 GB transaction that no shared file holds). From the served file, which must be
+    // binlog_transaction_with_GTID_TAG.000001 (MySQL 9.6.0: FDE, PREVIOUS_GTIDS, GTID_TAGGED, QUERY
+    // BEGIN, TABLE_MAP test.orders, WRITE_ROWS of one row, XID), it sends the events up to the
+    // TABLE_MAP, then WRITE_ROWS events whose row part is the file's row repeated 4096 times (about
+    // 57 KB each) until `synthetic_transaction_bytes` are sent, then the XID: one transaction. Each
+    // event is made when it is sent, and log_pos/checksums are fixed as a server would write them.
+    asio::awaitable<void> synthetic_transaction(session& s, bool checksum)
+    {
+        const auto& f = files.at(0).data;
+        bytes body;
+        wire::put_u32(body, 4);
+        wire::put_u32(body, 0);
+        wire::put_string(body, files[0].name);
+        co_await send_event(s, make_event(4, opts.server_id, 0, artificial_flag, body, checksum));
+        bytes rows_template, xid;
+        std::size_t pos = 4;
+        std::uint32_t next = 0;
+        while (pos + header_size <= f.size())
+        {
+            auto size = load32(f.data() + pos + 9);
+            bytes ev(f.begin() + std::ptrdiff_t(pos), f.begin() + std::ptrdiff_t(pos + size));
+            pos += size;
+            auto type = std::to_integer<std::uint8_t>(ev[4]);
+            if (type == 30)
+                rows_template = ev;
+            else if (type == 16)
+                xid = ev;
+            else if (type != 4 && rows_template.empty())
+            {
+                co_await send_event(s, ev);
+                next = load32(ev.data() + 13);
+            }
+        }
+        if (rows_template.size() != 49 || xid.empty())
+            throw std::runtime_error("synthetic mode needs binlog_transaction_with_GTID_TAG.000001");
+        // WRITE_ROWS v2 of 3 columns: 19 header + 6 table id + 2 flags + 2 extra-info length + 1
+        // column count + 1 bitmap = 31 bytes before the row image (14 bytes), then the CRC32.
+        constexpr std::size_t prefix = 31, row = 14, repeat = 4096;
+        bytes big(rows_template.begin(), rows_template.begin() + prefix);
+        for (std::size_t i = 0; i < repeat; ++i)
+            big.insert(big.end(), rows_template.begin() + prefix, rows_template.begin() + prefix + row);
+        big.insert(big.end(), 4, std::byte{0});
+        store32(big.data() + 9, std::uint32_t(big.size()));
+        std::uint64_t sent = 0;
+        while (sent < opts.synthetic_transaction_bytes)
+        {
+            next += std::uint32_t(big.size());
+            store32(big.data() + 13, next);
+            fix_checksum(big);
+            co_await send_event(s, big);
+            sent += big.size();
+        }
+        next += std::uint32_t(xid.size());
+        store32(xid.data() + 13, next);
+        fix_checksum(xid);
+        co_await send_event(s, xid);
     }
 
     replay_options opts;

@@ -1,10 +1,9 @@
 #include "support/server_packets.hpp"
 
-#include <wire/capabilities.hpp>
-#include <wire/handshake.hpp>
-
 #include <bit>
 #include <cstdio>
+#include <wire/capabilities.hpp>
+#include <wire/handshake.hpp>
 
 namespace binlogstream::test::replay {
 
@@ -18,8 +17,8 @@ std::uint32_t mysql84_capabilities(bool tls)
     std::uint32_t caps = cap::long_password | cap::found_rows | cap::long_flag | cap::connect_with_db |
                          cap::no_schema | cap::odbc | cap::local_files | cap::ignore_space |
                          cap::protocol_41 | cap::interactive | cap::ignore_sigpipe | cap::transactions |
-                         cap::reserved | cap::secure_connection | cap::multi_statements |
-                         cap::multi_results | cap::ps_multi_results | cap::plugin_auth | cap::connect_attrs |
+                         cap::reserved | cap::secure_connection | cap::multi_statements | cap::multi_results |
+                         cap::ps_multi_results | cap::plugin_auth | cap::connect_attrs |
                          cap::plugin_auth_lenenc_client_data | cap::can_handle_expired_passwords |
                          cap::session_track | cap::deprecate_eof;
     if (tls)
@@ -34,7 +33,7 @@ bytes write_handshake(const server_greeting& g)
     put_null_terminated(out, g.version);
     put_u32(out, g.connection_id);
     put_bytes(out, bytes_view(g.scramble).first(8)); // auth-plugin-data-part-1
-    put_u8(out, 0);                                   // filler
+    put_u8(out, 0);                                  // filler
     put_u16(out, std::uint16_t(g.capabilities & 0xffff));
     put_u8(out, g.charset);
     put_u16(out, 0x0002); // SERVER_STATUS_AUTOCOMMIT
@@ -315,7 +314,10 @@ std::string gtid_set_text(const std::vector<gtid_source_intervals>& set)
 }
 
 bool gtid_set_contains(
-    const std::vector<gtid_source_intervals>& set, std::string_view uuid, std::string_view tag, std::int64_t gno
+    const std::vector<gtid_source_intervals>& set,
+    std::string_view uuid,
+    std::string_view tag,
+    std::int64_t gno
 )
 {
     for (const auto& s : set)

@@ -104,7 +104,10 @@ struct gtid_source_intervals
 [[nodiscard]] std::string gtid_set_text(const std::vector<gtid_source_intervals>& set);
 /// Whether (uuid, tag, gno) is in the set.
 [[nodiscard]] bool gtid_set_contains(
-    const std::vector<gtid_source_intervals>& set, std::string_view uuid, std::string_view tag, std::int64_t gno
+    const std::vector<gtid_source_intervals>& set,
+    std::string_view uuid,
+    std::string_view tag,
+    std::int64_t gno
 );
 
 /// The canonical text of 16 UUID bytes.
