@@ -392,13 +392,15 @@ struct replay_server::impl
         if (cached && scramble_matches(resp.auth_response, g.scramble))
         {
             note([](replay_record& r) { r.auth_paths.emplace_back("fast"); });
-            co_await s.write_packet(replay::write_auth_more_data(std::array{std::byte{0x03}}));
+            const bytes fast_auth_success{std::byte{0x03}};
+            co_await s.write_packet(replay::write_auth_more_data(fast_auth_success));
             co_await s.write_packet(replay::write_ok());
             co_return true;
         }
 
         // perform_full_authentication
-        co_await s.write_packet(replay::write_auth_more_data(std::array{std::byte{0x04}}));
+        const bytes perform_full_authentication{std::byte{0x04}};
+        co_await s.write_packet(replay::write_auth_more_data(perform_full_authentication));
         auto answer = co_await s.read_packet();
         std::string received;
         const char* path = "full-tls";
@@ -482,8 +484,17 @@ struct replay_server::impl
     asio::awaitable<void> on_query(session& s, std::string sql)
     {
         note([&](replay_record& r) { r.queries.push_back(sql); });
+        // (Resultsets are built into locals first: g++ 12 cannot keep braced initializer lists
+        // alive across a co_await.)
+        std::vector<std::string> columns;
+        std::vector<std::vector<std::optional<std::string>>> rows;
         if (sql == "SELECT @@global.binlog_checksum")
-            co_return co_await send_resultset(s, {"@@global.binlog_checksum"}, {{checksum_name()}});
+        {
+            columns.push_back("@@global.binlog_checksum");
+            rows.emplace_back().push_back(checksum_name());
+            co_await send_resultset(s, columns, rows);
+            co_return;
+        }
         if (sql.rfind("SET ", 0) == 0)
         {
             if (sql.find("@source_binlog_checksum") != std::string::npos ||
@@ -495,25 +506,31 @@ struct replay_server::impl
                 auto ns = std::strtoull(sql.c_str() + at + 27, nullptr, 10);
                 note([&](replay_record& r) { r.heartbeat_period_ns = ns; });
             }
-            co_return co_await s.write_packet(replay::write_ok());
+            co_await s.write_packet(replay::write_ok());
+            co_return;
         }
         if (sql == "SHOW BINARY LOG STATUS")
         {
-            std::string file = files.empty() ? "" : files.back().name;
-            std::string pos = files.empty() ? "0" : std::to_string(files.back().data.size());
-            co_return co_await send_resultset(
-                s,
-                {"File", "Position", "Binlog_Do_DB", "Binlog_Ignore_DB", "Executed_Gtid_Set"},
-                {{file, pos, "", "", opts.executed_gtids}}
-            );
+            for (const char* c :
+                 {"File", "Position", "Binlog_Do_DB", "Binlog_Ignore_DB", "Executed_Gtid_Set"})
+                columns.emplace_back(c);
+            auto& row = rows.emplace_back();
+            row.push_back(files.empty() ? "" : files.back().name);
+            row.push_back(files.empty() ? "0" : std::to_string(files.back().data.size()));
+            row.push_back("");
+            row.push_back("");
+            row.push_back(opts.executed_gtids);
+            co_await send_resultset(s, columns, rows);
+            co_return;
         }
         // Anything else, SHOW MASTER STATUS included (gone in 8.4): ER_PARSE_ERROR.
-        co_await s.write_packet(replay::write_err(
+        auto err = replay::write_err(
             1064,
             "42000",
             "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server "
             "version for the right syntax to use"
-        ));
+        );
+        co_await s.write_packet(err);
     }
 
     asio::awaitable<void> commands(session& s)
@@ -554,8 +571,8 @@ struct replay_server::impl
         packet.reserve(ev.size() + 1);
         packet.push_back(std::byte{0x00}); // the OK byte in front of every event
         packet.insert(packet.end(), ev.begin(), ev.end());
+        note([](replay_record& r) { ++r.events_sent; }); // counted when sending starts
         co_await s.write_packet(packet);
-        note([](replay_record& r) { ++r.events_sent; });
     }
 
     asio::awaitable<void> dump(session& s, const bytes& packet)
