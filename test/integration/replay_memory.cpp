@@ -34,13 +34,22 @@ std::uint64_t status_kib(const std::string& field)
 
 BOOST_AUTO_TEST_SUITE(replay_memory)
 
-BOOST_AUTO_TEST_CASE(a_1_gib_transaction_streams_in_bounded_memory)
+namespace {
+
+struct measured
 {
-    constexpr std::uint64_t transaction_bytes = std::uint64_t(1) << 30;
+    std::uint64_t rows_bytes = 0, rows_events = 0, xids = 0, payloads = 0, sampled_rows = 0;
+    std::uint64_t baseline = 0, peak = 0;
+    std::error_code end;
+};
+
+measured stream_one_huge_transaction(std::uint64_t transaction_bytes, bool in_payload)
+{
     bls::test::replay_options o;
     o.password = "Replay-memory-77aa";
     o.binlog_files = {bls::test::shared_binlog(bls::test::tagged_gtid_file)};
     o.synthetic_transaction_bytes = transaction_bytes;
+    o.synthetic_in_payload = in_payload;
     bls::test::replay_server server(o);
 
     bls::stream_options opts;
@@ -49,29 +58,27 @@ BOOST_AUTO_TEST_CASE(a_1_gib_transaction_streams_in_bounded_memory)
     opts.blocking = false;
     opts.reconnect.enabled = false;
 
-    std::uint64_t rows_bytes = 0, rows_events = 0, xids = 0, sampled_rows = 0;
-    std::uint64_t baseline = 0, peak = 0;
-    std::error_code end;
+    measured m;
     bls::test::run_replay(
         [&]() -> asio::awaitable<void> {
             bls::binlog_stream stream(
                 co_await asio::this_coro::executor, bls::test::replay_connection(server, o.password), opts
             );
-            baseline = status_kib("VmRSS");
-            peak = baseline;
+            m.baseline = status_kib("VmRSS");
+            m.peak = m.baseline;
             for (;;)
             {
                 auto [ec, ev] = co_await stream.async_next(as_tuple_awaitable);
                 if (ec)
                 {
-                    end = ec;
+                    m.end = ec;
                     break;
                 }
                 if (const auto* w = std::get_if<bls::write_rows_event>(&ev))
                 {
-                    rows_bytes += w->header.event_size;
-                    // Decode the rows of one event in 1024: the values are the file's row.
-                    if (rows_events++ % 1024 == 0)
+                    m.rows_bytes += w->header.event_size;
+                    // Decode the rows of one event in 1024.
+                    if (m.rows_events++ % 1024 == 0)
                     {
                         std::size_t n = 0;
                         for (const auto& r : w->rows())
@@ -80,30 +87,56 @@ BOOST_AUTO_TEST_CASE(a_1_gib_transaction_streams_in_bounded_memory)
                             ++n;
                         }
                         BOOST_TEST(n == 4096u);
-                        ++sampled_rows;
+                        ++m.sampled_rows;
                     }
-                    if (rows_events % 64 == 0)
-                        peak = std::max(peak, status_kib("VmRSS"));
+                    if (m.rows_events % 64 == 0)
+                        m.peak = std::max(m.peak, status_kib("VmRSS"));
                 }
                 else if (std::holds_alternative<bls::xid_event>(ev))
-                    ++xids;
+                    ++m.xids;
+                else if (std::holds_alternative<bls::transaction_payload_event>(ev))
+                    ++m.payloads;
             }
         },
         std::chrono::seconds(300)
     );
-    peak = std::max(peak, status_kib("VmRSS"));
-    BOOST_TEST((end == bls::errc::end_of_stream));
-    BOOST_TEST(rows_bytes >= transaction_bytes);
-    BOOST_TEST(xids == 1u); // one transaction
-    BOOST_TEST(sampled_rows > 0u);
-    const auto growth_kib = peak - baseline;
+    m.peak = std::max(m.peak, status_kib("VmRSS"));
+    return m;
+}
+
+void check(const measured& m, std::uint64_t transaction_bytes, const char* what)
+{
+    BOOST_TEST((m.end == bls::errc::end_of_stream));
+    BOOST_TEST(m.rows_bytes >= transaction_bytes);
+    BOOST_TEST(m.xids == 1u); // one transaction
+    BOOST_TEST(m.sampled_rows > 0u);
+    const auto growth_kib = m.peak - m.baseline;
     BOOST_TEST_MESSAGE(
-        "1 GiB transaction: " << rows_events << " WRITE_ROWS events, " << rows_bytes
-                              << " bytes; VmRSS baseline " << baseline << " KiB, peak " << peak
-                              << " KiB, growth " << growth_kib << " KiB; process VmHWM "
-                              << status_kib("VmHWM") << " KiB"
+        what << ": " << m.rows_events << " WRITE_ROWS events, " << m.rows_bytes << " bytes; VmRSS baseline "
+             << m.baseline << " KiB, peak " << m.peak << " KiB, growth " << growth_kib
+             << " KiB; process VmHWM " << status_kib("VmHWM") << " KiB"
     );
     BOOST_TEST(growth_kib <= 16u * 1024u);
+}
+
+constexpr std::uint64_t one_gib = std::uint64_t(1) << 30;
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_1_gib_transaction_of_rows_events_streams_in_bounded_memory)
+{
+    auto m = stream_one_huge_transaction(one_gib, false);
+    BOOST_TEST(m.payloads == 0u);
+    check(m, one_gib, "1 GiB transaction, rows events");
+}
+
+// The same transaction inside one TRANSACTION_PAYLOAD_EVENT: the payload (zstd) is decompressed
+// event by event (codec::payload_reader), never whole.
+BOOST_AUTO_TEST_CASE(a_1_gib_transaction_payload_streams_in_bounded_memory)
+{
+    auto m = stream_one_huge_transaction(one_gib, true);
+    BOOST_TEST(m.payloads == 1u);
+    check(m, one_gib, "1 GiB transaction in one TRANSACTION_PAYLOAD");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

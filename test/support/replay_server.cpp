@@ -42,6 +42,7 @@
 
 #include "codec/event_decoder.hpp"
 #include "support/server_packets.hpp"
+#include "support/synthetic_transaction.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -752,63 +753,21 @@ struct replay_server::impl
         }
     }
 
-    // Synthetic mode (not an imitation of anything the server does on its own: it stands for a
-    // 1 GB transaction that no shared file holds). From the served file, which must be
-    // binlog_transaction_with_GTID_TAG.000001 (MySQL 9.6.0: FDE, PREVIOUS_GTIDS, GTID_TAGGED, QUERY
-    // BEGIN, TABLE_MAP test.orders, WRITE_ROWS of one row, XID), it sends the events up to the
-    // TABLE_MAP, then WRITE_ROWS events whose row part is the file's row repeated 4096 times (about
-    // 57 KB each) until `synthetic_transaction_bytes` are sent, then the XID: one transaction. Each
-    // event is made when it is sent, and log_pos/checksums are fixed as a server would write them.
+    // Synthetic mode: one huge transaction made on the fly (support/synthetic_transaction.hpp),
+    // after the fake ROTATE a dump starts with.
     asio::awaitable<void> synthetic_transaction(session& s, bool checksum)
     {
-        const auto& f = files.at(0).data;
         bytes body;
         wire::put_u32(body, 4);
         wire::put_u32(body, 0);
-        wire::put_string(body, files[0].name);
+        wire::put_string(body, files.at(0).name);
         co_await send_event(s, make_event(4, opts.server_id, 0, artificial_flag, body, checksum));
-        bytes rows_template, xid;
-        std::size_t pos = 4;
-        std::uint32_t next = 0;
-        while (pos + header_size <= f.size())
-        {
-            auto size = load32(f.data() + pos + 9);
-            bytes ev(f.begin() + std::ptrdiff_t(pos), f.begin() + std::ptrdiff_t(pos + size));
-            pos += size;
-            auto type = std::to_integer<std::uint8_t>(ev[4]);
-            if (type == 30)
-                rows_template = ev;
-            else if (type == 16)
-                xid = ev;
-            else if (type != 4 && rows_template.empty())
-            {
-                co_await send_event(s, ev);
-                next = load32(ev.data() + 13);
-            }
-        }
-        if (rows_template.size() != 49 || xid.empty())
-            throw std::runtime_error("synthetic mode needs binlog_transaction_with_GTID_TAG.000001");
-        // WRITE_ROWS v2 of 3 columns: 19 header + 6 table id + 2 flags + 2 extra-info length + 1
-        // column count + 1 bitmap = 31 bytes before the row image (14 bytes), then the CRC32.
-        constexpr std::size_t prefix = 31, row = 14, repeat = 4096;
-        bytes big(rows_template.begin(), rows_template.begin() + prefix);
-        for (std::size_t i = 0; i < repeat; ++i)
-            big.insert(big.end(), rows_template.begin() + prefix, rows_template.begin() + prefix + row);
-        big.insert(big.end(), 4, std::byte{0});
-        store32(big.data() + 9, std::uint32_t(big.size()));
-        std::uint64_t sent = 0;
-        while (sent < opts.synthetic_transaction_bytes)
-        {
-            next += std::uint32_t(big.size());
-            store32(big.data() + 13, next);
-            fix_checksum(big);
-            co_await send_event(s, big);
-            sent += big.size();
-        }
-        next += std::uint32_t(xid.size());
-        store32(xid.data() + 13, next);
-        fix_checksum(xid);
-        co_await send_event(s, xid);
+        replay::synthetic_transaction generator(
+            files[0].data, opts.synthetic_transaction_bytes, opts.synthetic_in_payload
+        );
+        bytes ev;
+        while (generator.next(ev))
+            co_await send_event(s, ev);
     }
 
     replay_options opts;

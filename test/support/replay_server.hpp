@@ -42,8 +42,10 @@ struct replay_options
     /// Hostile mode: instead of the events, send one event packet of this many bytes (0: off).
     std::size_t oversized_event = 0;
     /// Synthetic mode: instead of the files, stream one transaction of this many bytes of rows
-    /// events, generated on the fly (0: off). See replay_server.cpp (synthetic_transaction).
+    /// events, generated on the fly (0: off). See synthetic_transaction.hpp.
     std::uint64_t synthetic_transaction_bytes = 0;
+    /// Synthetic mode: the transaction's events travel zstd-compressed in one TRANSACTION_PAYLOAD.
+    bool synthetic_in_payload = false;
 };
 
 /// What the server saw and did, for the tests' assertions.
