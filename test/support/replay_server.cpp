@@ -41,7 +41,9 @@
 #include "support/replay_server.hpp"
 
 #include "codec/event_decoder.hpp"
+#include "support/dump_events.hpp"
 #include "support/server_packets.hpp"
+#include "support/sha2_auth_server.hpp"
 #include "support/synthetic_transaction.hpp"
 
 #include <asio/co_spawn.hpp>
@@ -54,10 +56,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
-#include <zlib.h>
 
 #include <array>
 #include <cstring>
@@ -83,106 +81,16 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr std::uint16_t artificial_flag = 0x20;   // LOG_EVENT_ARTIFICIAL_F
-constexpr std::uint16_t in_use_flag = 0x01;       // LOG_EVENT_BINLOG_IN_USE_F
-constexpr std::size_t header_size = 19;           // v4 event header
 constexpr std::uint16_t non_block = 0x01;         // BINLOG_DUMP_NON_BLOCK
 constexpr std::uint16_t heartbeat_v2_flag = 0x02; // USE_HEARTBEAT_EVENT_V2 (include/mysql.h)
-
-std::uint32_t load32(const std::byte* p)
-{
-    return std::uint32_t(codec::load_le<4>(p));
-}
-void store32(std::byte* p, std::uint32_t v)
-{
-    for (int i = 0; i < 4; ++i)
-        p[i] = std::byte((v >> (8 * i)) & 0xff);
-}
-
-std::array<unsigned char, 32> sha256(bytes_view a, bytes_view b = {})
-{
-    std::array<unsigned char, 32> out{};
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-    EVP_DigestUpdate(ctx, a.data(), a.size());
-    if (!b.empty())
-        EVP_DigestUpdate(ctx, b.data(), b.size());
-    unsigned len = 0;
-    EVP_DigestFinal_ex(ctx, out.data(), &len);
-    EVP_MD_CTX_free(ctx);
-    return out;
-}
-
-bytes_view view(const std::array<unsigned char, 32>& a)
-{
-    return {reinterpret_cast<const std::byte*>(a.data()), a.size()};
-}
-
-// Private key decryption, RSA_PKCS1_OAEP_PADDING as sha2_password.cc's Rsa_authentication_keys use.
-bool rsa_decrypt(const std::string& private_pem, bytes_view cipher, bytes& plain)
-{
-    BIO* bio = BIO_new_mem_buf(private_pem.data(), int(private_pem.size()));
-    EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-    BIO_free(bio);
-    if (!key)
-        return false;
-    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key, nullptr);
-    bool ok = ctx && EVP_PKEY_decrypt_init(ctx) == 1 &&
-              EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) == 1;
-    std::size_t len = 0;
-    auto in = reinterpret_cast<const unsigned char*>(cipher.data());
-    ok = ok && EVP_PKEY_decrypt(ctx, nullptr, &len, in, cipher.size()) == 1;
-    if (ok)
-    {
-        plain.resize(len);
-        ok = EVP_PKEY_decrypt(ctx, reinterpret_cast<unsigned char*>(plain.data()), &len, in, cipher.size()) ==
-             1;
-        plain.resize(ok ? len : 0);
-    }
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(key);
-    return ok;
-}
+using replay::event_header_size;
+using replay::load32;
 
 struct binlog_file
 {
     std::string name;
     bytes data;
 };
-
-// Appends (or replaces) the CRC32 of an event whose last 4 bytes are its checksum.
-void fix_checksum(bytes& ev)
-{
-    auto crc = crc32(0L, reinterpret_cast<const Bytef*>(ev.data()), uInt(ev.size() - 4));
-    store32(ev.data() + ev.size() - 4, std::uint32_t(crc));
-}
-
-// A server-made event: header + body (+ CRC32 when the replica is checksum aware).
-bytes make_event(
-    std::uint8_t type,
-    std::uint32_t server_id,
-    std::uint32_t log_pos,
-    std::uint16_t flags,
-    const bytes& body,
-    bool checksum
-)
-{
-    bytes ev;
-    using namespace wire;
-    put_u32(ev, 0); // timestamp: 0 for artificial events
-    put_u8(ev, type);
-    put_u32(ev, server_id);
-    put_u32(ev, std::uint32_t(header_size + body.size() + (checksum ? 4 : 0)));
-    put_u32(ev, log_pos);
-    put_u16(ev, flags);
-    put_bytes(ev, body);
-    if (checksum)
-    {
-        put_u32(ev, 0);
-        fix_checksum(ev);
-    }
-    return ev;
-}
 
 } // namespace
 
@@ -214,10 +122,7 @@ struct replay_server::impl
             tls.use_private_key(asio::buffer(opts.tls_private_key_pem), asio::ssl::context::pem);
         }
         if (!opts.password.empty())
-        {
-            auto stage1 = sha256(codec::as_bytes(opts.password));
-            stage2 = sha256(view(stage1));
-        }
+            cached_hash = replay::caching_sha2_cached_hash(opts.password);
         cached = opts.password_cached;
         asio::co_spawn(io, accept_loop(), asio::detached);
         thread = std::thread([this] { io.run(); });
@@ -426,8 +331,8 @@ struct replay_server::impl
             }
             else
                 path = "full-rsa";
-            bytes plain;
-            if (opts.rsa_private_key_pem.empty() || !rsa_decrypt(opts.rsa_private_key_pem, answer, plain))
+            if (opts.rsa_private_key_pem.empty() ||
+                !replay::decrypt_password(opts.rsa_private_key_pem, answer, g.scramble, received))
             {
                 // Not an RSA block: a cleartext password over plain TCP. The real server refuses it
                 // (sha2_password.cc: no secure transport and no RSA keys); the test double records
@@ -435,11 +340,6 @@ struct replay_server::impl
                 note([](replay_record& r) { ++r.cleartext_without_tls; });
                 co_return co_await deny(s, resp.user, "denied-cleartext");
             }
-            for (std::size_t i = 0; i < plain.size(); ++i)
-                plain[i] ^= g.scramble[i % g.scramble.size()];
-            received.assign(reinterpret_cast<const char*>(plain.data()), plain.size());
-            if (!received.empty() && received.back() == '\0')
-                received.pop_back();
         }
         if (received != opts.password)
             co_return co_await deny(s, resp.user, "denied-full");
@@ -449,17 +349,10 @@ struct replay_server::impl
         co_return true;
     }
 
-    // Validate_scramble (sql/auth/sha2_password_common.cc): SHA256(stage2 + scramble) XOR the
-    // response must hash to stage2.
     bool scramble_matches(const bytes& response, const bytes& scramble) const
     {
-        if (opts.password.empty())
-            return false;
-        auto mask = sha256(view(stage2), scramble);
-        bytes stage1(32);
-        for (std::size_t i = 0; i < 32; ++i)
-            stage1[i] = response[i] ^ std::byte(mask[i]);
-        return sha256(stage1) == stage2;
+        return !opts.password.empty() &&
+               replay::caching_sha2_scramble_matches(cached_hash, response, scramble);
     }
 
     asio::awaitable<void> send_resultset(
@@ -475,7 +368,7 @@ struct replay_server::impl
     std::string checksum_name() const
     {
         // The first file's FDE ends with the algorithm byte and its CRC32 (checksum-aware FDE).
-        if (files.empty() || files[0].data.size() < 4 + header_size)
+        if (files.empty() || files[0].data.size() < 4 + event_header_size)
             return "NONE";
         auto size = load32(files[0].data.data() + 4 + 9);
         auto alg = std::to_integer<std::uint8_t>(files[0].data[4 + size - 5]);
@@ -645,19 +538,15 @@ struct replay_server::impl
         {
             const auto& f = files[index];
             // fake_rotate_event: tells the replica the file name (and position) it is reading.
-            bytes body;
-            wire::put_u32(body, std::uint32_t(first ? start : 4));
-            wire::put_u32(body, 0);
-            wire::put_string(body, f.name);
-            co_await send_event(s, make_event(4, opts.server_id, 0, artificial_flag, body, checksum));
+            co_await send_event(s, replay::fake_rotate(opts.server_id, f.name, first ? start : 4, checksum));
 
             format_description_event fde;
             bool skipping = false;
             std::size_t pos = 4;
-            while (pos + header_size <= f.data.size())
+            while (pos + event_header_size <= f.data.size())
             {
                 auto size = load32(f.data.data() + pos + 9);
-                if (size < header_size || pos + size > f.data.size())
+                if (size < event_header_size || pos + size > f.data.size())
                     break;
                 bytes ev(f.data.begin() + std::ptrdiff_t(pos), f.data.begin() + std::ptrdiff_t(pos + size));
                 auto type = std::to_integer<std::uint8_t>(ev[4]);
@@ -666,16 +555,9 @@ struct replay_server::impl
                 if (type == 15) // FORMAT_DESCRIPTION_EVENT: send_format_description_event
                 {
                     (void)codec::decode_format_description(ev, fde);
-                    auto flags = std::uint16_t(codec::load_le<2>(ev.data() + 17) & ~in_use_flag);
-                    ev[17] = std::byte(flags & 0xff);
-                    ev[18] = std::byte(flags >> 8);
-                    if (!gtid_mode && first && start > 4)
-                    {
-                        store32(ev.data() + 13, 0);                   // log_pos
-                        store32(ev.data() + header_size + 2 + 50, 0); // created
-                    }
-                    if (fde.checksum == checksum_algorithm::crc32)
-                        fix_checksum(ev);
+                    replay::prepare_format_description(
+                        ev, !gtid_mode && first && start > 4, fde.checksum == checksum_algorithm::crc32
+                    );
                     co_await send_event(s, ev);
                     continue;
                 }
@@ -730,24 +612,11 @@ struct replay_server::impl
             }
             timer.expires_after(std::chrono::nanoseconds(period_ns));
             co_await timer.async_wait(asio::use_awaitable);
-            bytes hb;
-            std::uint8_t type = 27;
-            if (req.flags & heartbeat_v2_flag)
-            {
-                type = 41;
-                wire::put_lenenc(hb, 1); // OTW_HB_LOG_FILENAME_FIELD
-                wire::put_lenenc(hb, last_file.size());
-                wire::put_string(hb, last_file);
-                bytes position;
-                wire::put_lenenc(position, last_pos);
-                wire::put_lenenc(hb, 2); // OTW_HB_LOG_POSITION_FIELD
-                wire::put_lenenc(hb, position.size());
-                wire::put_bytes(hb, position);
-            }
-            else
-                wire::put_string(hb, last_file);
             co_await send_event(
-                s, make_event(type, opts.server_id, std::uint32_t(last_pos), artificial_flag, hb, checksum)
+                s,
+                replay::heartbeat(
+                    (req.flags & heartbeat_v2_flag) != 0, opts.server_id, last_file, last_pos, checksum
+                )
             );
             note([](replay_record& r) { ++r.heartbeats_sent; });
         }
@@ -757,11 +626,7 @@ struct replay_server::impl
     // after the fake ROTATE a dump starts with.
     asio::awaitable<void> synthetic_transaction(session& s, bool checksum)
     {
-        bytes body;
-        wire::put_u32(body, 4);
-        wire::put_u32(body, 0);
-        wire::put_string(body, files.at(0).name);
-        co_await send_event(s, make_event(4, opts.server_id, 0, artificial_flag, body, checksum));
+        co_await send_event(s, replay::fake_rotate(opts.server_id, files.at(0).name, 4, checksum));
         replay::synthetic_transaction generator(
             files[0].data, opts.synthetic_transaction_bytes, opts.synthetic_in_payload
         );
@@ -775,7 +640,7 @@ struct replay_server::impl
     tcp::acceptor acceptor;
     asio::ssl::context tls;
     bool offer_tls = false;
-    std::array<unsigned char, 32> stage2{};
+    replay::sha256_digest cached_hash{};
     bool cached = false;
     std::vector<binlog_file> files;
     std::uint32_t next_connection_id = 7;

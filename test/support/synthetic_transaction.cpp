@@ -1,6 +1,7 @@
 #include "support/synthetic_transaction.hpp"
 
-#include <zlib.h>
+#include "support/dump_events.hpp"
+
 #include <zstd.h>
 
 #include <stdexcept>
@@ -9,24 +10,7 @@
 namespace binlogstream::test::replay {
 namespace {
 
-constexpr std::size_t header_size = 19;
-
-std::uint32_t load32(const std::byte* p)
-{
-    return std::uint32_t(codec::load_le<4>(p));
-}
-
-void store32(std::byte* p, std::uint32_t v)
-{
-    for (int i = 0; i < 4; ++i)
-        p[i] = std::byte((v >> (8 * i)) & 0xff);
-}
-
-void fix_checksum(std::vector<std::byte>& ev)
-{
-    auto crc = crc32(0L, reinterpret_cast<const Bytef*>(ev.data()), uInt(ev.size() - 4));
-    store32(ev.data() + ev.size() - 4, std::uint32_t(crc));
-}
+constexpr std::size_t header_size = event_header_size;
 
 // The event as it sits inside a payload: no checksum, end_log_pos 0.
 std::vector<std::byte> inner(std::vector<std::byte> ev)
