@@ -36,7 +36,11 @@
 // served file (a real server picks the first file whose Previous_gtids is not covered by the
 // request, find_first_log_not_in_gtid_set; with the single-file sets used here that is the same
 // file); it does not send heartbeats while skipping; the served files are assumed to carry a
-// checksum-aware FDE (MySQL >= 5.6.1), as the chosen MySQL 8.0/9.x files do.
+// checksum-aware FDE (MySQL >= 5.6.1), as the chosen MySQL 8.0/9.x files do. To decide what to
+// skip it reads the GTID events with the library's own decoder (codec::decode_event), while the GTID
+// set the client sent is decoded by the server's own reader (server_packets.cpp), so that the
+// client's encoder is checked by a second reading of the format. The hostile (oversized_event) and
+// synthetic (synthetic_transaction.hpp) modes imitate nothing: they are test inputs.
 
 #include "support/replay_server.hpp"
 
@@ -238,8 +242,9 @@ struct replay_server::impl
         replay::server_greeting g;
         g.version = opts.version;
         g.connection_id = ++next_connection_id;
-        // generate_user_salt (mysys/crypt_genhash_impl.cc): 20 printable-ish bytes, no NUL or '$'.
-        std::uniform_int_distribution<int> dist(1, 126);
+        // generate_user_salt (mysys/crypt_genhash_impl.cc): 20 random bytes masked to 7 bits, never
+        // NUL or '$'.
+        std::uniform_int_distribution<int> dist(1, 127);
         while (g.scramble.size() < 20)
         {
             int c = dist(rng);
