@@ -4,6 +4,7 @@
 // values come from the MANIFEST of ../shared/testdata/binlogs (event counts, tables, sizes) and from
 // the files' own PREVIOUS_GTIDS events, not from this library's output.
 
+#include "codec/value_json.hpp"
 #include "integration/replay_common.hpp"
 
 #include <asio/detached.hpp>
@@ -317,6 +318,58 @@ BOOST_AUTO_TEST_CASE(two_payloads_match_the_manifest_counts)
     BOOST_TEST(
         tables == (std::vector<std::string>{"a.b", "a.test_table_3"}), boost::test_tools::per_element()
     );
+}
+
+// Values inside the payloads, against the SQL the server logged next to them (the ROWS_QUERY events
+// of mysql-bin.000057): "insert into b values(1)", "insert into test_table_3 values(6666,
+// 'product_item_value_2', now(), 111, 'description_1', now(), 'large', 'd', 'b3', '{"c": 1}',
+// 'product_item_2_value', now(), now(), 2222, 'description_3_value', now(), now(), 222,
+// 'description_4_value', now())" and "update test_table_3 set ... product_item_2='product_3_value'
+// where product_id=55555". Cells are compared by position (the file has no column names); now()
+// and the ENUM/SET/BLOB columns are left out.
+BOOST_AUTO_TEST_CASE(payload_row_values_match_the_logged_statements)
+{
+    replay_server server(serving(bls::test::payload_gtid_file));
+    std::error_code end;
+    auto events = drain(server, non_blocking(bls::file_position{"binlog.000001", 4}), end);
+    BOOST_TEST((end == bls::errc::end_of_stream));
+    std::vector<std::pair<std::string, std::map<std::size_t, std::string>>> images; // table, cells
+    for (const auto& ev : events)
+    {
+        const bls::rows_event* r = std::get_if<bls::write_rows_event>(&ev);
+        if (!r)
+            r = std::get_if<bls::update_rows_event>(&ev);
+        if (!r)
+            continue;
+        for (const auto& row : r->rows())
+        {
+            std::vector<bls::row_cell> cells;
+            BOOST_REQUIRE(!row.after.cells(cells));
+            std::map<std::size_t, std::string> json;
+            for (const auto& c : cells)
+                bls::codec::append_json(json[c.index], c.data, *c.column);
+            images.emplace_back(r->table ? r->table->table : "", std::move(json));
+        }
+    }
+    BOOST_REQUIRE_EQUAL(images.size(), 3u);
+    BOOST_TEST(images[0].first == "b");
+    BOOST_TEST(images[0].second[0] == "1");
+    // The second payload: the UPDATE, then the INSERT (the order of its ROWS_QUERY events).
+    auto& update = images[1].second;
+    auto& insert = images[2].second;
+    BOOST_TEST(images[1].first == "test_table_3");
+    BOOST_TEST(update[0] == "55555");
+    BOOST_TEST(update[10] == "\"product_3_value\"");
+    BOOST_TEST(insert[0] == "6666");
+    BOOST_TEST(insert[1] == "\"product_item_value_2\"");
+    BOOST_TEST(insert[3] == "111");
+    BOOST_TEST(insert[4] == "\"description_1\"");
+    BOOST_TEST(insert[9] == "{\"c\": 1}"); // MySQL prints JSON with a space after the colon
+    BOOST_TEST(insert[10] == "\"product_item_2_value\"");
+    BOOST_TEST(insert[13] == "2222");
+    BOOST_TEST(insert[14] == "\"description_3_value\"");
+    BOOST_TEST(insert[17] == "222");
+    BOOST_TEST(insert[18] == "\"description_4_value\"");
 }
 
 // HEARTBEAT_LOG_EVENT_V2: idle at the end of the binlog, the server sends one per heartbeat period.
