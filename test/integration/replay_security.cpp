@@ -182,6 +182,29 @@ BOOST_AUTO_TEST_CASE(no_secret_in_any_message_log_or_exception)
     BOOST_TEST_MESSAGE("captured " << text.size() << " bytes of messages");
 }
 
+// A server that switches the client to mysql_clear_password over plain TCP gets nothing: the client
+// refuses before answering (errc::auth_needs_secure_transport). Over TLS the switch is honoured
+// (the server, authenticated or not, then sees the password: see SECURITY.md on verify_identity).
+BOOST_AUTO_TEST_CASE(a_switch_to_mysql_clear_password_without_tls_is_refused)
+{
+    replay_options o;
+    o.password = secret;
+    o.hostile_switch_to = "mysql_clear_password";
+    replay_server server(o);
+    std::error_code result;
+    bls::diagnostics diag;
+    bls::test::run_replay([&]() -> asio::awaitable<void> {
+        bls::connection conn(co_await asio::this_coro::executor);
+        auto [ec] = co_await conn.async_connect(
+            bls::test::replay_connection(server, secret), diag, as_tuple_awaitable
+        );
+        result = ec;
+    });
+    BOOST_TEST((result == bls::errc::auth_needs_secure_transport));
+    BOOST_TEST(diag.client_message().find(secret) == std::string::npos);
+    BOOST_TEST(server.record().cleartext_without_tls == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(an_oversized_packet_ends_the_stream_with_packet_too_large)
 {
     replay_options o;

@@ -274,6 +274,24 @@ struct replay_server::impl
         s.deprecate_eof = (resp.capabilities & wire::cap::deprecate_eof) != 0;
         if (resp.user != opts.user)
             co_return co_await deny(s, resp.user, "unknown-user");
+        if (!opts.hostile_switch_to.empty())
+        {
+            // Hostile mode: switch the client to another plugin (AuthSwitchRequest, 0xfe + plugin
+            // name + data) and record a password that comes back in clear over plain TCP.
+            bytes sw;
+            wire::put_u8(sw, 0xfe);
+            wire::put_null_terminated(sw, opts.hostile_switch_to);
+            wire::put_bytes(sw, g.scramble);
+            wire::put_u8(sw, 0);
+            co_await s.write_packet(sw);
+            auto answer = co_await s.read_packet();
+            std::string text(reinterpret_cast<const char*>(answer.data()), answer.size());
+            if (!text.empty() && text.back() == '\0')
+                text.pop_back();
+            if (!s.tls && !opts.password.empty() && text == opts.password)
+                note([](replay_record& r) { ++r.cleartext_without_tls; });
+            co_return co_await deny(s, resp.user, "hostile-switch");
+        }
         if (resp.auth_plugin != "caching_sha2_password")
         {
             // A client that answered for another plugin is switched (AuthSwitchRequest 0xfe).

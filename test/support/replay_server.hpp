@@ -39,6 +39,9 @@ struct replay_options
     std::vector<std::string> binlog_files;
     /// Executed_Gtid_Set of SHOW BINARY LOG STATUS.
     std::string executed_gtids;
+    /// Hostile mode: after the client's first answer, switch it to this authentication plugin
+    /// (e.g. "mysql_clear_password", which asks for the password in clear) and deny the login.
+    std::string hostile_switch_to;
     /// Hostile mode: instead of the events, send one event packet of this many bytes (0: off).
     std::size_t oversized_event = 0;
     /// Synthetic mode: instead of the files, stream one transaction of this many bytes of rows
