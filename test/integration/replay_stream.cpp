@@ -204,11 +204,14 @@ BOOST_AUTO_TEST_CASE(gtid_dump_with_an_untagged_set_skips_what_it_holds)
 }
 
 // MySQL >= 8.2 (8.4 here): the current end comes from SHOW BINARY LOG STATUS (SHOW MASTER STATUS is
-// gone); the dump starts at the file's end, 475 bytes (MANIFEST size of the file).
+// gone); the dump starts at the file's end, 585 bytes (MANIFEST size of the tagged-GTID file), and
+// the checkpoint carries the Executed_Gtid_Set the server reported (what a MySQL server that wrote
+// the file would report: its PREVIOUS_GTIDS plus its one transaction, mytag:3).
 BOOST_AUTO_TEST_CASE(start_at_current_uses_show_binary_log_status)
 {
-    auto o = serving(bls::test::compressed_file);
-    o.executed_gtids = "";
+    const std::string executed = "55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:mytag:1-3";
+    auto o = serving(bls::test::tagged_gtid_file);
+    o.executed_gtids = executed;
     replay_server server(o);
     std::error_code end;
     auto opts = non_blocking(bls::start_at_current{});
@@ -239,12 +242,14 @@ BOOST_AUTO_TEST_CASE(start_at_current_uses_show_binary_log_status)
     );
     BOOST_TEST(rec.dump_command == 0x12);
     BOOST_TEST(rec.dump_file == "binlog.000001");
-    BOOST_TEST(rec.dump_position == 475u);
+    BOOST_TEST(rec.dump_position == 585u);
     auto h = histogram(events);
-    BOOST_TEST(h[bls::event_type::transaction_payload] == 0); // nothing before the end is replayed
+    BOOST_TEST(h[bls::event_type::gtid_tagged] == 0); // nothing before the end is replayed
     BOOST_TEST(h[bls::event_type::write_rows] == 0);
     BOOST_TEST(last.file.file == "binlog.000001");
-    BOOST_TEST(last.file.offset == 475u);
+    BOOST_TEST(last.file.offset == 585u);
+    BOOST_REQUIRE(last.gtids.has_value());
+    BOOST_TEST(last.gtids->to_string() == executed);
 }
 
 // TRANSACTION_PAYLOAD over the wire: the payload event, then its inner events as if inline.
