@@ -389,7 +389,11 @@ BOOST_AUTO_TEST_CASE(heartbeat_v2_keeps_the_stream_alive_and_is_not_delivered)
             bls::stream_options opts;
             opts.server_id = 4242;
             opts.start = bls::file_position{"binlog.000001", 4};
+            // The stream gives up after 2 x 50 ms + 1 s without a packet; the server sends a
+            // heartbeat every 50 ms and the test lasts 30 of them (1.5 s), longer than that
+            // deadline: only the heartbeats keep the connection (no reconnect is allowed).
             opts.heartbeat = std::chrono::milliseconds(50);
+            opts.heartbeat_margin = std::chrono::milliseconds(1000);
             opts.reconnect.enabled = false;
             if (ask)
                 opts.events.insert(bls::event_type::heartbeat_v2);
@@ -399,13 +403,13 @@ BOOST_AUTO_TEST_CASE(heartbeat_v2_keeps_the_stream_alive_and_is_not_delivered)
             bls::test::run_replay([&]() -> asio::awaitable<void> {
                 auto ex = co_await asio::this_coro::executor;
                 bls::binlog_stream stream(ex, bls::test::replay_connection(server, password), opts);
-                // Closes the stream once the server has sent 5 heartbeats (polling the server's
+                // Closes the stream once the server has sent 30 heartbeats (polling the server's
                 // record; nothing is asserted about time).
                 asio::steady_timer poll(ex);
                 asio::co_spawn(
                     ex,
                     [&]() -> asio::awaitable<void> {
-                        while (server.record().heartbeats_sent < 5)
+                        while (server.record().heartbeats_sent < 30)
                         {
                             poll.expires_after(std::chrono::milliseconds(20));
                             co_await poll.async_wait(as_tuple_awaitable);
@@ -438,7 +442,7 @@ BOOST_AUTO_TEST_CASE(heartbeat_v2_keeps_the_stream_alive_and_is_not_delivered)
             BOOST_TEST(rec.connections == 1u);
             BOOST_TEST((rec.dump_flags & 0x02) != 0); // USE_HEARTBEAT_EVENT_V2 requested
             BOOST_TEST(rec.heartbeat_period_ns == 50'000'000u);
-            BOOST_TEST(rec.heartbeats_sent >= 5u);
+            BOOST_TEST(rec.heartbeats_sent >= 30u);
             std::vector<const bls::heartbeat_event*> beats;
             for (const auto& ev : events)
                 if (const auto* hb = std::get_if<bls::heartbeat_event>(&ev))
@@ -447,7 +451,7 @@ BOOST_AUTO_TEST_CASE(heartbeat_v2_keeps_the_stream_alive_and_is_not_delivered)
                 BOOST_TEST(beats.empty());
             else
             {
-                BOOST_TEST(beats.size() >= 4u);
+                BOOST_TEST(beats.size() >= 29u);
                 for (const auto* hb : beats)
                 {
                     BOOST_TEST((hb->header.type == bls::event_type::heartbeat_v2));
