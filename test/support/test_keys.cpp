@@ -11,7 +11,9 @@
 #include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <system_error>
 #include <unistd.h>
+#include <vector>
 
 namespace binlogstream::test {
 namespace {
@@ -83,6 +85,30 @@ key_material make_key_material()
     return m;
 }
 
+namespace {
+
+// Removes the files written by write_temp_file when the test process ends.
+struct temp_files
+{
+    std::vector<std::filesystem::path> paths;
+    ~temp_files()
+    {
+        for (const auto& p : paths)
+        {
+            std::error_code ignored;
+            std::filesystem::remove(p, ignored);
+        }
+    }
+};
+
+temp_files& written()
+{
+    static temp_files files;
+    return files;
+}
+
+} // namespace
+
 std::string write_temp_file(const std::string& stem, const std::string& text)
 {
     static std::atomic<int> counter{0};
@@ -92,6 +118,7 @@ std::string write_temp_file(const std::string& stem, const std::string& text)
     out << text;
     if (!out)
         throw std::runtime_error("cannot write " + path.string());
+    written().paths.push_back(path);
     return path.string();
 }
 

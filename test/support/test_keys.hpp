@@ -19,7 +19,8 @@ struct key_material
 /// A fresh 2048-bit RSA key and certificate. Throws std::runtime_error when OpenSSL fails.
 key_material make_key_material();
 
-/// Writes `text` to a new file under the temporary directory and returns its path.
+/// Writes `text` to a new file under the temporary directory and returns its path; the file is
+/// removed when the process exits.
 std::string write_temp_file(const std::string& stem, const std::string& text);
 
 } // namespace binlogstream::test
