@@ -282,6 +282,12 @@ action session::make_dump()
 {
     send_command cmd;
     std::uint16_t flags = config_.blocking ? 0 : wire::binlog_dump_flags::non_block;
+    // USE_HEARTBEAT_EVENT_V2 (include/mysql.h): MySQL >= 8.0.26 then sends HEARTBEAT_LOG_EVENT_V2,
+    // whose position is 64-bit, instead of v1 (sql/rpl_binlog_sender.cc send_heartbeat_event), as
+    // it does for its own replicas (sql/rpl_replica.cc request_dump). MariaDB gives the bit another
+    // meaning (BINLOG_SEND_ANNOTATE_ROWS_EVENT), so it is MySQL only.
+    if (config_.kind == server_kind::mysql && config_.version >= server_version{8, 0, 26})
+        flags |= wire::binlog_dump_flags::mysql_heartbeat_v2;
     std::error_code ec;
     if (auto* set = std::get_if<gtid_set>(&config_.start))
     {

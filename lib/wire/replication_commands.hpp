@@ -31,7 +31,10 @@ namespace binlog_dump_flags {
 inline constexpr std::uint16_t non_block = 0x01;
 /// MariaDB: also send ANNOTATE_ROWS events (the SQL text of row events). COM_BINLOG_DUMP only.
 inline constexpr std::uint16_t mariadb_send_annotate_rows = 0x02;
-/// MySQL COM_BINLOG_DUMP_GTID: honour the file name and position (BINLOG_THROUGH_POSITION).
+/// MySQL >= 8.0.26: send HEARTBEAT_LOG_EVENT_V2 rather than v1 (USE_HEARTBEAT_EVENT_V2, include/mysql.h).
+inline constexpr std::uint16_t mysql_heartbeat_v2 = 0x02;
+/// MySQL COM_BINLOG_DUMP_GTID: honour the file name and position (BINLOG_THROUGH_POSITION; the same
+/// bit as mysql_heartbeat_v2, which the 8.0.26+ server reads it as).
 inline constexpr std::uint16_t through_position = 0x02;
 /// MySQL COM_BINLOG_DUMP_GTID: the request carries a GTID set (BINLOG_THROUGH_GTID).
 inline constexpr std::uint16_t through_gtid = 0x04;

@@ -130,9 +130,10 @@ BOOST_AUTO_TEST_CASE(mysql_84_from_current_position)
     auto dump = s.on_packet(ok_packet);
     BOOST_REQUIRE(std::holds_alternative<send_command>(dump));
     BOOST_TEST(!std::get<send_command>(dump).expects_reply);
-    // COM_BINLOG_DUMP, position 1588 (34 06 00 00), flags 0, server id 10101, the file name.
+    // COM_BINLOG_DUMP, position 1588 (34 06 00 00), flags 2 (USE_HEARTBEAT_EVENT_V2, MySQL >=
+    // 8.0.26), server id 10101, the file name.
     auto expected =
-        with_text(bytes(0x12, 0x34, 0x06, 0x00, 0x00, 0x00, 0x00, 0x75, 0x27, 0x00, 0x00), "binlog.000002");
+        with_text(bytes(0x12, 0x34, 0x06, 0x00, 0x00, 0x02, 0x00, 0x75, 0x27, 0x00, 0x00), "binlog.000002");
     BOOST_TEST((std::get<send_command>(dump).payload == expected));
     BOOST_TEST((s.current_state() == session::state::streaming));
 
@@ -178,7 +179,7 @@ BOOST_AUTO_TEST_CASE(mysql_gtid_start_non_blocking)
     auto dump = s.on_packet(ok_packet);
     BOOST_REQUIRE(std::holds_alternative<send_command>(dump));
     // clang-format off
-    auto expected = bytes(0x1e, 0x05, 0x00,              // NON_BLOCK | THROUGH_GTID
+    auto expected = bytes(0x1e, 0x07, 0x00,              // NON_BLOCK | HEARTBEAT_V2 | THROUGH_GTID
                           0x75, 0x27, 0x00, 0x00,        // server id 10101
                           0x00, 0x00, 0x00, 0x00,        // no file name
                           0x04, 0, 0, 0, 0, 0, 0, 0,     // position 4
