@@ -63,18 +63,19 @@ std::string batch_sql(int batch)
     return sql;
 }
 
-} // namespace
-
-BOOST_AUTO_TEST_SUITE(stream_faults)
-
 // 60 KILLs of the dump thread at random moments and one server restart half-way, while a writer keeps
 // committing; the delivered GTIDs and row images must equal the binlog's, line for line. Every loop is
 // bounded and every thread is joined, also on failure; the whole case ends within about 90 s.
-BOOST_AUTO_TEST_CASE(kills_and_a_restart_lose_and_repeat_nothing)
+// `gtid_mode`: the stream starts from (and resumes by) the MariaDB GTID position, else from the file
+// position (resuming at the interrupted transaction's start and skipping what was handed out).
+void kills_and_a_restart(bool gtid_mode)
 {
     bt::admin_sql("CREATE DATABASE IF NOT EXISTS bls_faults; DROP TABLE IF EXISTS bls_faults.k;"
                   "CREATE TABLE bls_faults.k (id INT PRIMARY KEY, note VARCHAR(300), n INT)");
     const auto start = bt::current_binlog_position();
+    auto gtid_start = bt::admin_sql("SELECT @@gtid_binlog_pos");
+    while (!gtid_start.empty() && gtid_start.back() == '\n')
+        gtid_start.pop_back();
     const auto deadline = std::chrono::steady_clock::now() + 75s;
     constexpr int target_kills = 60;
 
@@ -151,8 +152,10 @@ BOOST_AUTO_TEST_CASE(kills_and_a_restart_lose_and_repeat_nothing)
     bt::run_coroutine(
         [&]() -> asio::awaitable<void> {
             bls::stream_options opts;
-            opts.server_id = 7201;
+            opts.server_id = gtid_mode ? 7203 : 7201;
             opts.start = start;
+            if (gtid_mode)
+                opts.start = bls::mariadb_gtid_list::parse(gtid_start);
             opts.reconnect.initial_delay = 5ms;
             opts.reconnect.max_delay = 200ms;
             opts.on_reconnect = [&](const bls::stream_position&) { ++told; };
@@ -190,6 +193,20 @@ BOOST_AUTO_TEST_CASE(kills_and_a_restart_lose_and_repeat_nothing)
         BOOST_TEST_CONTEXT("line " << i)
         BOOST_REQUIRE_EQUAL(delivered.lines[i], expected[i]);
     }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(stream_faults)
+
+BOOST_AUTO_TEST_CASE(kills_and_a_restart_lose_and_repeat_nothing)
+{
+    kills_and_a_restart(false);
+}
+
+BOOST_AUTO_TEST_CASE(kills_and_a_restart_lose_and_repeat_nothing_from_a_mariadb_gtid_position)
+{
+    kills_and_a_restart(true);
 }
 
 // MariaDB lets one replica per server_id dump: a second COM_BINLOG_DUMP with the same id kills the
