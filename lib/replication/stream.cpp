@@ -147,7 +147,14 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (!filter.active())
             return true;
         if (const auto* q = std::get_if<query_event>(&ev))
+        {
+            // BEGIN/COMMIT/ROLLBACK carry the session's default schema, not the data's: dropping
+            // them would hide where the transactions of accepted tables start and end.
+            auto role = role_of(ev);
+            if (role == replication::event_role::begin || role == replication::event_role::commit)
+                return true;
             return filter.accepts(q->schema, {});
+        }
         if (const auto* tm = std::get_if<table_map_event>(&ev))
             return !tm->table || filter.accepts(tm->table->schema, tm->table->table);
         const table_info* table = nullptr;
@@ -501,8 +508,10 @@ binlog_stream::channel_type& binlog_stream::channel()
     return state_->channel;
 }
 
-void binlog_stream::note_received(const std::shared_ptr<state>& st, const std::error_code& ec) noexcept
+void binlog_stream::note_received(const std::shared_ptr<state>& st, std::error_code& ec) noexcept
 {
+    if (ec == asio::experimental::error::channel_cancelled || ec == asio::experimental::error::channel_closed)
+        ec = asio::error::operation_aborted; // what close() promises, as for any Asio object
     st->on_received(ec);
 }
 
@@ -517,6 +526,17 @@ asio::awaitable<event> binlog_stream::next()
 stream_position binlog_stream::position() const
 {
     return state_->handed_out;
+}
+
+void binlog_stream::restrict_events(const event_type_set& types) noexcept
+{
+    // The reader runs on the same executor and reads the filter per event: no lock needed.
+    state_->opts.events = state_->opts.events & types;
+}
+
+const event_type_set& binlog_stream::events() const noexcept
+{
+    return state_->opts.events;
 }
 
 const diagnostics& binlog_stream::last_diagnostics() const noexcept
@@ -538,6 +558,9 @@ void binlog_stream::close() noexcept
     if (state_->conn)
         state_->conn->close();
     state_->channel.cancel();
+    // Later receives fail at once instead of waiting for a reader that is gone (Asio 1.22's close()
+    // drops what is buffered: nothing is wanted after close()).
+    state_->channel.close();
 }
 
 } // namespace binlogstream
