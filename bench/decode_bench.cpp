@@ -11,6 +11,7 @@
 
 #include <binlogstream/file_reader.hpp>
 
+#include "bench_common.hpp"
 #include "codec/value_json.hpp"
 
 #include <algorithm>
@@ -36,7 +37,7 @@ extern char** environ;
 namespace {
 
 using namespace binlogstream;
-using clock_type = std::chrono::steady_clock;
+using namespace bench;
 
 struct options
 {
@@ -47,18 +48,6 @@ struct options
     bool run_mariadb = true;
 };
 
-struct counts
-{
-    std::uint64_t events = 0;
-    std::uint64_t rows_events = 0;
-    std::uint64_t rows = 0;
-    std::uint64_t cells = 0;
-    std::uint64_t nulls = 0;
-    std::uint64_t rendered_bytes = 0;
-    std::uint64_t sink = 0; // folds every value so that nothing can be optimised away
-    std::array<std::uint64_t, 18> kinds{};
-};
-
 struct run_result
 {
     double seconds = 0;
@@ -66,122 +55,6 @@ struct run_result
     counts c;
     bool ok = true;
     std::string error;
-};
-
-double cpu_seconds_self()
-{
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-long max_rss_kib()
-{
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
-
-double seconds_since(clock_type::time_point start)
-{
-    return std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
-std::uint64_t fold_bytes(std::string_view s)
-{
-    if (s.empty())
-        return 0;
-    return s.size() + static_cast<unsigned char>(s.front()) * 31u + static_cast<unsigned char>(s.back());
-}
-
-std::uint64_t fold_bytes(std::span<const std::byte> s)
-{
-    return fold_bytes(std::string_view(reinterpret_cast<const char*>(s.data()), s.size()));
-}
-
-// Materialises one value: everything a user reading the cell would touch.
-class value_sink
-{
-public:
-    explicit value_sink(counts& c)
-        : c_(c)
-    {
-        text_.reserve(1 << 16);
-    }
-
-    void take(const row_cell& cell)
-    {
-        const value& v = cell.data;
-        ++c_.cells;
-        ++c_.kinds[static_cast<std::size_t>(v.kind())];
-        std::visit([&](const auto& x) { c_.sink += fold(x, *cell.column, v); }, v.data());
-    }
-
-private:
-    std::uint64_t fold(null_value, const column_info&, const value&)
-    {
-        ++c_.nulls;
-        return 1;
-    }
-    std::uint64_t fold(std::int64_t x, const column_info&, const value&) { return std::uint64_t(x); }
-    std::uint64_t fold(std::uint64_t x, const column_info&, const value&) { return x; }
-    std::uint64_t fold(float x, const column_info&, const value&) { return std::bit_cast<std::uint32_t>(x); }
-    std::uint64_t fold(double x, const column_info&, const value&) { return std::bit_cast<std::uint64_t>(x); }
-    std::uint64_t fold(const decimal_value& x, const column_info&, const value&)
-    {
-        std::int64_t scaled = 0;
-        if (x.to_scaled_int64(scaled))
-            return std::uint64_t(scaled);
-        text_.clear();
-        x.append_to(text_);
-        return fold_bytes(text_);
-    }
-    std::uint64_t fold(const date_value& x, const column_info&, const value&)
-    {
-        return x.year * 416u + x.month * 32u + x.day;
-    }
-    std::uint64_t fold(const datetime_value& x, const column_info& c, const value& v)
-    {
-        return fold(x.date, c, v) * 86400 + x.hour * 3600u + x.minute * 60u + x.second + x.microsecond;
-    }
-    std::uint64_t fold(const timestamp_value& x, const column_info&, const value&)
-    {
-        return std::uint64_t(x.seconds) + x.microsecond;
-    }
-    std::uint64_t fold(const time_value& x, const column_info&, const value&)
-    {
-        return std::uint64_t(x.total_microseconds());
-    }
-    std::uint64_t fold(const year_value& x, const column_info&, const value&) { return x.year; }
-    std::uint64_t fold(const bit_value& x, const column_info&, const value&) { return x.bits + x.width; }
-    std::uint64_t fold(const enum_value& x, const column_info&, const value&) { return x.index; }
-    std::uint64_t fold(const set_value& x, const column_info&, const value&) { return x.bits; }
-    std::uint64_t fold(const string_value& x, const column_info&, const value&)
-    {
-        return fold_bytes(x.bytes) + x.collation;
-    }
-    std::uint64_t fold(const json_cell&, const column_info& c, const value& v)
-    {
-        // JSON to text through the dump writer, into a reused string.
-        text_.clear();
-        codec::append_json(text_, v, c);
-        return fold_bytes(text_);
-    }
-    std::uint64_t fold(const geometry_value& x, const column_info&, const value&)
-    {
-        return x.srid + fold_bytes(x.wkb);
-    }
-    std::uint64_t fold(const vector_value& x, const column_info&, const value&)
-    {
-        std::uint64_t s = 0;
-        for (std::size_t i = 0; i < x.size(); ++i)
-            s += std::bit_cast<std::uint32_t>(x[i]);
-        return s;
-    }
-
-    counts& c_;
-    std::string text_;
 };
 
 // Decodes every event of the file and every value of every row.
@@ -328,50 +201,11 @@ run_result header_walk(const std::string& path)
     return res;
 }
 
-struct child_result
-{
-    bool ok = false;
-    double seconds = 0;
-    double cpu_seconds = 0;
-    long max_rss_kib = 0;
-    std::string error;
-};
-
 // `mariadb-binlog -v FILE > /dev/null`, timed from spawn to exit.
 child_result run_mariadb_binlog(const std::string& path)
 {
-    child_result res;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    std::string prog = "mariadb-binlog", flag = "-v", file = path;
-    std::array<char*, 4> argv{prog.data(), flag.data(), file.data(), nullptr};
-    pid_t pid = 0;
-    auto t0 = clock_type::now();
-    int rc = posix_spawnp(&pid, prog.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-    {
-        res.error = std::string("cannot start mariadb-binlog: ") + std::strerror(rc);
-        return res;
-    }
-    int status = 0;
-    rusage ru{};
-    if (wait4(pid, &status, 0, &ru) < 0)
-    {
-        res.error = std::strerror(errno);
-        return res;
-    }
-    res.seconds = seconds_since(t0);
-    res.cpu_seconds = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-                      double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-    res.max_rss_kib = ru.ru_maxrss;
-    res.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!res.ok)
-        res.error = "mariadb-binlog failed (status " + std::to_string(status) + ")";
-    return res;
+    return run_child({"mariadb-binlog", "-v", path});
 }
-
 double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());

@@ -145,7 +145,10 @@ using log_function = std::function<void(log_level, std::string_view)>;
 /// Comments name the python-mysql-replication parameter each field replaces.
 struct stream_options
 {
-    /// server_id: the replica id this client uses; must be unique among the server's replicas.
+    /// server_id: the replica id this client uses; must be unique among the server's replicas. When a
+    /// second replica (or stream) dumps with the same id, MariaDB kills the older dump with
+    /// ER_SLAVE_SAME_ID (server error 4052): that stream ends with this error, a client message naming
+    /// the id, and no reconnect (which would only kill the newer one in turn).
     std::uint32_t server_id = 0;
     /// log_file + log_pos + resume_stream | auto_position: where to start. `start_at_current` reads
     /// the current end of the binlog (SHOW BINARY LOG STATUS / SHOW MASTER STATUS by version).

@@ -161,8 +161,10 @@ bool is_retryable(std::error_code ec) noexcept
                 return false;
         }
     }
-    // Transport errors (asio / system): connection refused, reset, eof, broken pipe...
+    // Transport errors (asio / system): connection refused, reset, eof, broken pipe... Asio 1.22
+    // reports socket errors in its own "asio.system" category, not std::system_category().
     return ec.category() == std::system_category() || ec.category() == std::generic_category() ||
+           std::string_view(ec.category().name()) == "asio.system" ||
            std::string_view(ec.category().name()) == "asio.misc" ||
            std::string_view(ec.category().name()) == "asio.ssl" ||
            std::string_view(ec.category().name()) == "asio.netdb" ||

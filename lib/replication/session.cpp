@@ -347,6 +347,12 @@ action session::on_packet(std::span<const std::byte> packet)
         case stream_packet::kind::event:
             return deliver_event{p.event};
         case stream_packet::kind::end_of_stream:
+            // A blocking dump has no end: MariaDB sends this EOF to its dump threads when it shuts
+            // down. That is a lost connection (retryable), not the end of the stream.
+            if (config_.blocking)
+                return fail(
+                    make_error_code(errc::server_closed), "the server ended a blocking dump (shutdown?)"
+                );
             state_ = state::done;
             return stream_end{};
         case stream_packet::kind::error:

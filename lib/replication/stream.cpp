@@ -447,6 +447,13 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                     diag.set_client(
                         "gave up after " + std::to_string(reconnect_attempts_) + " reconnect attempts"
                     );
+                // ER_SLAVE_SAME_ID: MariaDB killed this dump because another replica connected with
+                // the same id. Reconnecting would only kill that one in turn, so this ends the stream.
+                if (ec == std::error_code(4052, server_category()))
+                    diag.set_client(
+                        "another replica connected with server_id " + std::to_string(opts.server_id) +
+                        "; each stream needs a server_id of its own"
+                    );
                 // The end and errors travel in-band: Asio 1.22's channel close() drops buffered events.
                 co_await channel.async_send(ec, event{}, as_tuple_awaitable);
                 co_return;

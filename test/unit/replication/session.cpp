@@ -246,6 +246,25 @@ BOOST_AUTO_TEST_CASE(mariadb_file_start_with_annotate_rows)
     BOOST_TEST((std::get<send_command>(dump).payload == expected));
 }
 
+// MariaDB sends an EOF packet to its blocking dump threads when it shuts down (seen against the
+// sandbox: SIGTERM during a blocking dump). That is a lost connection to retry, never the end of the
+// stream, which only a non-blocking dump has.
+BOOST_AUTO_TEST_CASE(eof_in_a_blocking_dump_is_a_lost_connection)
+{
+    auto config = kb_replica(server_kind::mariadb, {10, 11, 6}, file_position{"mysql-bin.000034", 1588});
+    session s(config);
+    auto a = s.start();
+    for (int i = 0; i < 10 && std::holds_alternative<run_query>(a); ++i)
+        a = s.on_query_done({});
+    BOOST_REQUIRE(std::holds_alternative<send_command>(a)); // COM_REGISTER_SLAVE
+    BOOST_REQUIRE(std::holds_alternative<send_command>(s.on_packet(ok_packet)));
+    auto end = s.on_packet(eof_packet);
+    BOOST_REQUIRE(std::holds_alternative<session_error>(end));
+    BOOST_TEST((std::get<session_error>(end).ec == errc::server_closed));
+    BOOST_TEST(is_retryable(std::get<session_error>(end).ec));
+    BOOST_TEST((s.current_state() == session::state::done));
+}
+
 BOOST_AUTO_TEST_CASE(mariadb_current_position_statement)
 {
     session s(kb_replica(server_kind::mariadb, {11, 8, 5}, start_at_current{}));
