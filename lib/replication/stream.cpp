@@ -229,7 +229,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             // name the next file and offset. A real one with a timestamp follows a server restart,
             // after which table ids mean other tables.
             if (r->header.timestamp != 0 && (r->header.flags & artificial_flag) == 0)
-                schema.cache().on_server_restart();
+                schema.on_server_restart();
             file_ = r->next_file;
             next_offset_ = r->position;
             tracker->on_rotate(file_, next_offset_);
@@ -244,7 +244,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         }
 
         if (const auto* q = std::get_if<query_event>(&ev))
-            schema.cache().on_query(q->query, q->schema); // DDL: forget what it changed
+            schema.on_query(q->query, q->schema); // DDL: forget what it changed
 
         bool fresh = true;
         if (!std::holds_alternative<rotate_event>(ev))
@@ -285,7 +285,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     {
         codec::decode_context ctx;
         ctx.fde = fde ? &*fde : &start_fde;
-        ctx.tables = &schema.cache().registry();
+        ctx.tables = &schema.registry();
         ctx.verify_checksum = opts.verify_checksum && !in_payload;
         ctx.in_payload = in_payload;
         if (auto ec = codec::decode_event(event_buffer::copy_of(bytes), ctx, out))
@@ -296,7 +296,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (auto* f = std::get_if<format_description_event>(&out))
             fde = *f;
         else if (auto* tm = std::get_if<table_map_event>(&out); tm && tm->table)
-            schema.cache().on_table_map(*tm, wants_table(*tm->table));
+            schema.on_table_map(*tm, wants_table(*tm->table));
         return {};
     }
 

@@ -82,6 +82,13 @@ resolver::resolver(asio::any_io_executor ex, channel_type& channel, diagnostics&
 
 resolver::~resolver() = default;
 
+void resolver::on_table_map(table_map_event& tm, bool wanted)
+{
+    cache_.on_table_map(tm, wanted);
+    if (cache_.next_request())
+        work_.notify();
+}
+
 std::shared_ptr<pending_table> resolver::pending_of(const event& ev) const
 {
     const auto* t = table_of(ev);
@@ -258,6 +265,8 @@ asio::awaitable<resolver::fetch_result> resolver::fetch(const fetch_request& rq)
         ctl_->close();
         stats_.ctl_connection_id = 0;
         auto what = ec.message();
+        if (ec.category() == server_category())
+            what = "server error " + std::to_string(ec.value()) + ", " + what;
         if (!ctl_diag_.server_message().empty())
             what += " (" + ctl_diag_.server_message() + ")";
         ++failures;

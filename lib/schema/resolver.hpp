@@ -60,7 +60,20 @@ public:
     resolver(const resolver&) = delete;
     resolver& operator=(const resolver&) = delete;
 
-    [[nodiscard]] table_cache& cache() noexcept { return cache_; }
+    /// The decoders' table id -> table.
+    [[nodiscard]] const codec::table_registry& registry() const noexcept { return cache_.registry(); }
+
+    /// A decoded TABLE_MAP (see table_cache::on_table_map); wakes the fetch loop when it asks for a read.
+    void on_table_map(table_map_event& tm, bool wanted);
+
+    /// A Query event's text (DDL forgets tables) and its default schema.
+    void on_query(std::string_view sql, std::string_view default_schema)
+    {
+        cache_.on_query(sql, default_schema);
+    }
+
+    /// The server restarted: table ids are reused from here on.
+    void on_server_restart() { cache_.on_server_restart(); }
 
     /// Hands one event to the consumer in stream order: straight into the channel when nothing is
     /// held back, else into the hold-back queue (waiting for room when it is full). Errors: the

@@ -291,6 +291,7 @@ BOOST_AUTO_TEST_CASE(separate_ctl_settings_with_the_table_dropped_and_recreated)
     BOOST_TEST(bad.end == bls::errc::end_of_stream);
     BOOST_REQUIRE_EQUAL(bad.events.size(), 2u);
     BOOST_TEST((bad.events[0].metadata == bls::table_metadata::unavailable));
+    BOOST_TEST_MESSAGE("unavailable: " << bad.events[0].note);
     BOOST_TEST(bad.events[0].note.find("1045") != std::string::npos);
     BOOST_TEST(bad.events[0].note.find("not-the-password") == std::string::npos);
     BOOST_TEST(bad.events[0].rows == std::vector<std::string>{"@1=1"}, boost::test_tools::per_element());
