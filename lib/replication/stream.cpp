@@ -296,7 +296,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (auto* f = std::get_if<format_description_event>(&out))
             fde = *f;
         else if (auto* tm = std::get_if<table_map_event>(&out); tm && tm->table)
-            schema.on_table_map(*tm, wants_table(*tm->table));
+            schema.on_table_map(*tm, !tm->table->names_from_binlog && wants_table(*tm->table));
         return {};
     }
 

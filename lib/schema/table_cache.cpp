@@ -97,6 +97,8 @@ void table_cache::on_table_map(table_map_event& tm, bool wanted)
 
 std::shared_ptr<pending_table> table_cache::pending_for(const table_info* raw) const
 {
+    if (pending_.empty()) // FULL metadata, or every table resolved: the per-event cost stops here
+        return nullptr;
     auto it = pending_.find(raw);
     return it == pending_.end() ? nullptr : it->second;
 }
