@@ -4,6 +4,8 @@
 
 #include "schema/ddl.hpp"
 
+#include <cctype>
+
 namespace binlogstream::schema {
 namespace {
 
@@ -72,6 +74,15 @@ void table_cache::on_table_map(table_map_event& tm, bool wanted)
         return;
     }
     ++stats_.lookups;
+    if (name.data && name.data_generation == name.generation && !freeze_ &&
+        !find_mismatch(*tm.table, *name.data).empty())
+    {
+        // A new table id that the last read of its name does not fit: the table changed without a
+        // DDL the stream saw (sql_log_bin=0, a case-folded name), or the id is older than the read.
+        // Read again once; if it still does not fit, it is a mismatch.
+        name.data.reset();
+        name.requested_generation = 0;
+    }
     if (name.data && name.data_generation == name.generation)
     {
         auto resolved = resolve(*tm.table, tm.optional_metadata_types, name.data.get(), {});
@@ -166,13 +177,22 @@ void table_cache::on_fetched(std::shared_ptr<const fetched_table> fetched, std::
     std::erase_if(waiting_, [](const auto& p) { return p->done; });
 }
 
-void table_cache::forget_name(const std::string& key)
+void table_cache::forget_name(name_entry& entry)
 {
-    auto it = by_name_.find(key);
-    if (it == by_name_.end())
-        return;
-    it->second.data.reset();
-    ++it->second.generation;
+    entry.data.reset();
+    ++entry.generation;
+}
+
+bool table_cache::same_name(std::string_view a, std::string_view b) noexcept
+{
+    // Case-insensitively: with lower_case_table_names the DDL's spelling and the TABLE_MAP's may
+    // differ, and forgetting one table too many costs one query.
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
 }
 
 void table_cache::on_query(std::string_view sql, std::string_view default_schema)
@@ -185,20 +205,26 @@ void table_cache::on_query(std::string_view sql, std::string_view default_schema
         case ddl_effect::scope::none:
             return;
         case ddl_effect::scope::tables:
-            for (const auto& t : effect.tables)
-                forget_name(name_key(t.schema, t.table));
+            for (auto& [key, entry] : by_name_)
+                for (const auto& t : effect.tables)
+                    if (same_name(key, name_key(t.schema, t.table)))
+                    {
+                        forget_name(entry);
+                        break;
+                    }
             return;
         case ddl_effect::scope::schema:
         {
             auto prefix = name_key(effect.schema, {});
             for (auto& [key, entry] : by_name_)
-                if (key.compare(0, prefix.size(), prefix) == 0)
-                    forget_name(key);
+                if (key.size() >= prefix.size() &&
+                    same_name(std::string_view(key).substr(0, prefix.size()), prefix))
+                    forget_name(entry);
             return;
         }
         case ddl_effect::scope::everything:
             for (auto& [key, entry] : by_name_)
-                forget_name(key);
+                forget_name(entry);
             return;
     }
 }

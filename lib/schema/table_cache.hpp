@@ -104,7 +104,8 @@ private:
     };
 
     void register_table(std::uint64_t id, std::shared_ptr<const table_info> t);
-    void forget_name(const std::string& key);
+    static void forget_name(name_entry& entry);
+    static bool same_name(std::string_view a, std::string_view b) noexcept;
     std::shared_ptr<const table_info> resolve(
         const table_info& raw,
         std::span<const std::uint8_t> optional_types,
