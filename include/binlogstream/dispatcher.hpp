@@ -18,37 +18,29 @@
 
 namespace binlogstream {
 
-namespace detail {
-template <typename T, typename Variant>
-struct variant_index;
-template <typename T, typename... Ts>
-struct variant_index<T, std::variant<Ts...>>
-{
-    static constexpr std::size_t value = [] {
-        constexpr bool matches[] = {std::is_same_v<T, Ts>...};
-        for (std::size_t i = 0; i < sizeof...(Ts); ++i)
-            if (matches[i])
-                return i;
-        return sizeof...(Ts);
-    }();
-};
-} // namespace detail
-
 /// Calls a handler per event type: `d.on<write_rows_event>(handler)`, where the handler takes
 /// `const write_rows_event&` and returns `void` or `asio::awaitable<void>` (awaited before the next
-/// event, so handlers see events in order). Events without a handler are dropped; to keep them from
-/// being decoded at all, also pass the matching `event_type_set` in `stream_options::events`.
+/// event, so handlers see events in order and a slow handler holds back the stream, never memory).
+///
+/// Registration is also the event filter: `run(stream)` narrows the stream's event-type filter to
+/// the types that have a handler (`events()`, applied with `binlog_stream::restrict_events`), so the
+/// events of other types cost a header parse and are never delivered. The filter only narrows
+/// `stream_options::events`: heartbeats, excluded there by default, reach an `on<heartbeat_event>`
+/// handler only when the options include them.
 ///
 /// `run(stream)` returns normally at `errc::end_of_stream` and throws `binlogstream::error` on any
-/// other error. Handlers sit in an array indexed by the event's variant index: dispatch costs one
-/// indirect call.
+/// other error, and whatever a handler throws. Handlers sit in an array indexed by the event's
+/// variant index: dispatch costs one indirect call. Not thread-safe; handlers run on the coroutine
+/// that awaits `run`.
 class dispatcher
 {
 public:
+    /// Registers `handler` for the events of type `Event` (an alternative of `binlogstream::event`),
+    /// replacing any earlier one. Returns `*this`, so registrations chain.
     template <typename Event, typename Handler>
     dispatcher& on(Handler handler)
     {
-        constexpr auto index = detail::variant_index<Event, event>::value;
+        constexpr auto index = event_index_v<Event>;
         static_assert(index < std::variant_size_v<event>, "not an alternative of binlogstream::event");
         handlers_[index] = [h = std::move(handler)](const event& ev) -> asio::awaitable<void> {
             const auto& e = std::get<index>(ev);
@@ -66,9 +58,26 @@ public:
         return static_cast<bool>(handlers_[ev.index()]);
     }
 
-    /// Reads `stream` until its end, calling the handlers.
+    /// The event types that have a handler: every type code (`event_type`) whose events decode to a
+    /// registered alternative (`event_index_of`).
+    [[nodiscard]] event_type_set events() const
+    {
+        event_type_set types;
+        for (unsigned code = 0; code < 256; ++code)
+        {
+            auto t = static_cast<event_type>(code);
+            if (handlers_[event_index_of(t)])
+                types.insert(t);
+        }
+        return types;
+    }
+
+    /// Narrows the stream's filter to `events()`, then reads `stream` until its end, calling the
+    /// handlers. Start it before the stream's first event is read (the filter applies to events read
+    /// from then on).
     asio::awaitable<void> run(binlog_stream& stream)
     {
+        stream.restrict_events(events());
         for (;;)
         {
             auto [ec, ev] = co_await stream.async_next(asio::experimental::as_tuple(asio::use_awaitable));

@@ -61,6 +61,7 @@ enum class errc : int
 /// The category of server error numbers (ER_* codes from ERR packets).
 [[nodiscard]] const std::error_category& server_category() noexcept;
 
+/// Makes `errc` values usable as `std::error_code`s (`ec == errc::end_of_stream` works through it).
 [[nodiscard]] inline std::error_code make_error_code(errc e) noexcept
 {
     return {static_cast<int>(e), client_category()};
@@ -81,6 +82,7 @@ enum class errc : int
 class diagnostics
 {
 public:
+    /// Empty diagnostics.
     diagnostics() = default;
 
     /// The message of the server's ERR packet, if the error came from the server.
@@ -90,18 +92,22 @@ public:
     /// Context added by the client: what it was doing (file:pos, event type, host).
     [[nodiscard]] const std::string& client_message() const noexcept { return client_message_; }
 
+    /// Records the server's SQLSTATE and message (from an ERR packet).
     void set_server(std::string_view sql_state, std::string_view message)
     {
         sql_state_.assign(sql_state);
         server_message_.assign(message);
     }
+    /// Records what the client was doing. Never pass a password here.
     void set_client(std::string_view message) { client_message_.assign(message); }
+    /// Forgets everything.
     void clear() noexcept
     {
         server_message_.clear();
         sql_state_.clear();
         client_message_.clear();
     }
+    /// Whether nothing is recorded.
     [[nodiscard]] bool empty() const noexcept
     {
         return server_message_.empty() && sql_state_.empty() && client_message_.empty();
@@ -118,7 +124,9 @@ private:
 class error : public std::system_error
 {
 public:
+    /// `what()` includes the code's message and the diagnostics' texts (ours, then the server's).
     explicit error(std::error_code ec, diagnostics diag = {});
+    /// The diagnostics given to the constructor.
     [[nodiscard]] const diagnostics& get_diagnostics() const noexcept { return diag_; }
 
 private:

@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -458,6 +459,123 @@ using event = std::variant<
     mariadb_gtid_event,
     mariadb_gtid_list_event,
     mariadb_start_encryption_event>;
+
+namespace detail {
+/// The index of `T` among the alternatives of `Variant` (`std::variant_size_v<Variant>` if absent).
+template <typename T, typename Variant>
+struct variant_index;
+template <typename T, typename... Ts>
+struct variant_index<T, std::variant<Ts...>>
+{
+    static constexpr std::size_t value = [] {
+        constexpr bool matches[] = {std::is_same_v<T, Ts>...};
+        for (std::size_t i = 0; i < sizeof...(Ts); ++i)
+            if (matches[i])
+                return i;
+        return sizeof...(Ts);
+    }();
+};
+} // namespace detail
+
+/// The index in `event` of the alternative `Event`.
+template <typename Event>
+inline constexpr std::size_t event_index_v = detail::variant_index<Event, event>::value;
+
+/// The index in `event` of the alternative an event of type `t` is decoded into (the stream and
+/// `file_reader` decode the same way). Every version of a type maps to one alternative: `write_rows`,
+/// `write_rows_v1`, `pre_ga_write_rows` and MariaDB's compressed forms all give
+/// `event_index_v<write_rows_event>`. Codes without a decoder (`ignorable`, `start_v3`, `slave`,
+/// unassigned numbers) give `event_index_v<unknown_event>`.
+[[nodiscard]] constexpr std::size_t event_index_of(event_type t) noexcept
+{
+    switch (t)
+    {
+        case event_type::format_description:
+            return event_index_v<format_description_event>;
+        case event_type::query:
+        case event_type::mariadb_query_compressed:
+            return event_index_v<query_event>;
+        case event_type::stop:
+            return event_index_v<stop_event>;
+        case event_type::rotate:
+            return event_index_v<rotate_event>;
+        case event_type::intvar:
+            return event_index_v<intvar_event>;
+        case event_type::rand:
+            return event_index_v<rand_event>;
+        case event_type::user_var:
+            return event_index_v<user_var_event>;
+        case event_type::xid:
+            return event_index_v<xid_event>;
+        case event_type::begin_load_query:
+        case event_type::append_block:
+            return event_index_v<load_block_event>;
+        case event_type::exec_load:
+        case event_type::delete_file:
+            return event_index_v<load_file_event>;
+        case event_type::load:
+        case event_type::new_load:
+        case event_type::create_file:
+            return event_index_v<legacy_load_event>;
+        case event_type::execute_load_query:
+            return event_index_v<execute_load_query_event>;
+        case event_type::table_map:
+            return event_index_v<table_map_event>;
+        case event_type::pre_ga_write_rows:
+        case event_type::write_rows_v1:
+        case event_type::write_rows:
+        case event_type::mariadb_write_rows_compressed_v1:
+        case event_type::mariadb_write_rows_compressed:
+            return event_index_v<write_rows_event>;
+        case event_type::pre_ga_update_rows:
+        case event_type::update_rows_v1:
+        case event_type::update_rows:
+        case event_type::mariadb_update_rows_compressed_v1:
+        case event_type::mariadb_update_rows_compressed:
+            return event_index_v<update_rows_event>;
+        case event_type::pre_ga_delete_rows:
+        case event_type::delete_rows_v1:
+        case event_type::delete_rows:
+        case event_type::mariadb_delete_rows_compressed_v1:
+        case event_type::mariadb_delete_rows_compressed:
+            return event_index_v<delete_rows_event>;
+        case event_type::partial_update_rows:
+            return event_index_v<partial_update_rows_event>;
+        case event_type::incident:
+            return event_index_v<incident_event>;
+        case event_type::heartbeat:
+        case event_type::heartbeat_v2:
+            return event_index_v<heartbeat_event>;
+        case event_type::rows_query:
+        case event_type::mariadb_annotate_rows:
+            return event_index_v<rows_query_event>;
+        case event_type::transaction_context:
+            return event_index_v<transaction_context_event>;
+        case event_type::view_change:
+            return event_index_v<view_change_event>;
+        case event_type::xa_prepare:
+            return event_index_v<xa_prepare_event>;
+        case event_type::gtid:
+        case event_type::gtid_tagged:
+            return event_index_v<gtid_event>;
+        case event_type::anonymous_gtid:
+            return event_index_v<anonymous_gtid_event>;
+        case event_type::previous_gtids:
+            return event_index_v<previous_gtids_event>;
+        case event_type::transaction_payload:
+            return event_index_v<transaction_payload_event>;
+        case event_type::mariadb_binlog_checkpoint:
+            return event_index_v<mariadb_binlog_checkpoint_event>;
+        case event_type::mariadb_gtid:
+            return event_index_v<mariadb_gtid_event>;
+        case event_type::mariadb_gtid_list:
+            return event_index_v<mariadb_gtid_list_event>;
+        case event_type::mariadb_start_encryption:
+            return event_index_v<mariadb_start_encryption_event>;
+        default:
+            return event_index_v<unknown_event>;
+    }
+}
 
 /// The header of any event.
 [[nodiscard]] inline const event_header& header_of(const event& e) noexcept

@@ -28,8 +28,9 @@ struct event_position
     std::uint64_t offset = 0;
     /// Offset just after the event (after the payload event for inner events).
     std::uint64_t next_position = 0;
-    /// Whether the event was inside a TRANSACTION_PAYLOAD, and its index there.
+    /// Whether the event was inside a TRANSACTION_PAYLOAD.
     bool in_payload = false;
+    /// Its index among the payload's events (0-based), when `in_payload`.
     std::size_t payload_index = 0;
 };
 
@@ -56,8 +57,11 @@ struct file_reader_options
 class file_reader
 {
 public:
+    /// A reader with no file open yet.
     explicit file_reader(file_reader_options options = {});
+    /// Closes the file being read.
     ~file_reader();
+    /// Movable, not copyable.
     file_reader(file_reader&&) noexcept;
     file_reader& operator=(file_reader&&) noexcept;
 

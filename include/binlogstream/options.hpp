@@ -36,7 +36,9 @@ enum class server_flavor
     aurora,  ///< Amazon Aurora MySQL (version string contains "mysql_aurora")
 };
 
-/// Where and how to connect and authenticate. An aggregate: set it with designated initializers.
+/// Where and how to connect and authenticate. An aggregate with a default for every field: set the
+/// fields you need by name (designated initializers work too, but g++ 12's -Wextra warns about each
+/// member they leave out).
 /// Copied by `connection::async_connect`, so it need not outlive the call.
 struct connection_options
 {

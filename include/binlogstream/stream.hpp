@@ -60,6 +60,7 @@ struct table_cache_statistics
 class binlog_stream
 {
 public:
+    /// The executor every operation and the reader coroutine run on.
     using executor_type = asio::any_io_executor;
     /// The queue between reader and consumer.
     using channel_type = asio::experimental::channel<void(std::error_code, event)>;
@@ -69,9 +70,11 @@ public:
     binlog_stream(asio::any_io_executor ex, connection_options conn, stream_options opts);
     /// Closes the stream (see `close()`).
     ~binlog_stream();
+    /// Not copyable: a stream is one replication connection.
     binlog_stream(const binlog_stream&) = delete;
     binlog_stream& operator=(const binlog_stream&) = delete;
 
+    /// The executor given to the constructor.
     [[nodiscard]] executor_type get_executor() const noexcept;
 
     /// Waits for the next event. Handler signature: `void(std::error_code, binlogstream::event)`.
@@ -90,7 +93,7 @@ public:
                     asio::bind_executor(
                         ex,
                         [st = state_, h = std::move(handler)](std::error_code ec, event ev) mutable {
-                            note_received(st, ec);
+                            note_received(st, ec); // also turns the closed channel into operation_aborted
                             std::move(h)(ec, std::move(ev));
                         }
                     )
@@ -108,6 +111,18 @@ public:
     /// `stream_position::parse` reads back in a new process.
     [[nodiscard]] stream_position position() const;
 
+    /// Narrows the event-type filter (`stream_options::events`) to the types also in `types`, for
+    /// every event read from the server from now on; it never widens it. Events of other types are
+    /// not decoded beyond their header (except the few the stream needs for its own state: format
+    /// descriptions, rotates, table maps, queries and GTIDs) and never delivered. Events already
+    /// queued (at most `queue_depth`) are still delivered. `dispatcher::run` calls this with the
+    /// types it has handlers for. Call it on the stream's executor, like every member.
+    void restrict_events(const event_type_set& types) noexcept;
+
+    /// The event types the stream delivers (`stream_options::events`, narrowed by
+    /// `restrict_events`).
+    [[nodiscard]] const event_type_set& events() const noexcept;
+
     /// Details of the error that ended the stream (server message, SQLSTATE, context).
     [[nodiscard]] const diagnostics& last_diagnostics() const noexcept;
 
@@ -124,8 +139,9 @@ public:
 private:
     struct state;
     channel_type& channel();
-    // Moves the handed-out position forward when the consumer receives an event.
-    static void note_received(const std::shared_ptr<state>& st, const std::error_code& ec) noexcept;
+    // Moves the handed-out position forward when the consumer receives an event, and reports the
+    // channel's own "cancelled"/"closed" (after close()) as operation_aborted.
+    static void note_received(const std::shared_ptr<state>& st, std::error_code& ec) noexcept;
 
     std::shared_ptr<state> state_;
 };

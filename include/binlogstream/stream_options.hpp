@@ -21,12 +21,17 @@
 
 namespace binlogstream {
 
-/// A set of event types (`only_events` / `ignored_events`). Filters run on the event header, before
-/// the body is decoded.
+/// A set of event type codes (`only_events` / `ignored_events`). The stream checks it on each event's
+/// header: an event whose type is not in the set is neither decoded nor delivered (except the few
+/// types the stream decodes for its own state: format descriptions, rotates, table maps, queries and
+/// GTIDs, which are decoded but still not delivered). Use `of<...>()` to name event alternatives
+/// rather than codes.
 class event_type_set
 {
 public:
+    /// The empty set.
     event_type_set() = default;
+    /// Exactly these codes.
     event_type_set(std::initializer_list<event_type> types)
     {
         for (auto t : types)
@@ -41,11 +46,32 @@ public:
         s.erase(event_type::heartbeat_v2);
         return s;
     }
+    /// Adds one code.
     void insert(event_type t) { bits_.set(static_cast<std::uint8_t>(t)); }
+    /// Removes one code.
     void erase(event_type t) { bits_.reset(static_cast<std::uint8_t>(t)); }
+    /// Whether the set holds `t`.
     [[nodiscard]] bool contains(event_type t) const noexcept
     {
         return bits_.test(static_cast<std::uint8_t>(t));
+    }
+    /// Every type code whose events decode to one of `Events` (alternatives of `binlogstream::event`,
+    /// see `event_index_of`): `of<write_rows_event>()` holds `write_rows`, `write_rows_v1`,
+    /// `pre_ga_write_rows` and MariaDB's compressed forms, as python-mysql-replication's
+    /// `only_events=[WriteRowsEvent]` means. MariaDB writes v1 rows events, MySQL v2: prefer this to
+    /// listing codes.
+    template <typename... Events>
+    [[nodiscard]] static event_type_set of()
+    {
+        event_type_set s;
+        for (unsigned code = 0; code < 256; ++code)
+        {
+            auto t = static_cast<event_type>(code);
+            auto index = event_index_of(t);
+            if (((index == event_index_v<Events>) || ...))
+                s.insert(t);
+        }
+        return s;
     }
     /// `all()` minus the given types.
     [[nodiscard]] static event_type_set all_except(std::initializer_list<event_type> types)
@@ -55,6 +81,14 @@ public:
             s.erase(t);
         return s;
     }
+    /// The types in both sets.
+    friend event_type_set operator&(const event_type_set& a, const event_type_set& b)
+    {
+        event_type_set s;
+        s.bits_ = a.bits_ & b.bits_;
+        return s;
+    }
+    /// Same codes.
     friend bool operator==(const event_type_set&, const event_type_set&) = default;
 
 private:
@@ -65,9 +99,10 @@ private:
 struct table_name
 {
     std::string schema; ///< empty: any schema
-    std::string table;
+    std::string table;  ///< the table name or pattern
     /// Parses "schema.table", "table", "shop.*", "*.orders".
     [[nodiscard]] static table_name parse(std::string_view text);
+    /// Same schema and table text.
     friend bool operator==(const table_name&, const table_name&) = default;
 };
 
@@ -76,20 +111,20 @@ struct table_name
 /// (0 = no limit). A connection that streams again resets the count.
 struct reconnect_policy
 {
-    bool enabled = true;
-    std::chrono::milliseconds initial_delay{100};
-    std::chrono::milliseconds max_delay{10000};
-    double multiplier = 2.0;
-    std::uint32_t max_attempts = 0;
+    bool enabled = true;                          ///< false: every failure ends the stream
+    std::chrono::milliseconds initial_delay{100}; ///< the first wait (before jitter)
+    std::chrono::milliseconds max_delay{10000};   ///< the longest wait
+    double multiplier = 2.0;                      ///< growth of the wait per failed attempt
+    std::uint32_t max_attempts = 0;               ///< failed attempts in a row before giving up; 0 = never
 };
 
 /// COM_REGISTER_SLAVE: how the stream appears in the server's `SHOW REPLICAS` (report_slave).
 struct replica_report
 {
-    std::string host;
-    std::string user;
-    std::string password;
-    std::uint16_t port = 0;
+    std::string host;       ///< the host the replica reports
+    std::string user;       ///< the user it reports
+    std::string password;   ///< the password it reports (sent to the server only, never logged)
+    std::uint16_t port = 0; ///< the port it reports
 };
 
 /// Severity of a log line.
@@ -104,7 +139,9 @@ enum class log_level
 /// The log sink (enable_logging). Silent when empty. Never receives a password.
 using log_function = std::function<void(log_level, std::string_view)>;
 
-/// Everything a stream needs besides where to connect. An aggregate: use designated initializers.
+/// Everything a stream needs besides where to connect. An aggregate with a default for every field:
+/// set the fields you need by name (designated initializers work too, but g++ 12's -Wextra warns
+/// about each member they leave out).
 /// Comments name the python-mysql-replication parameter each field replaces.
 struct stream_options
 {
@@ -122,8 +159,8 @@ struct stream_options
     /// only_schemas / ignored_schemas: exact names or patterns with `*` and `?`. Apply to rows,
     /// table maps and query events.
     std::vector<std::string> only_schemas;
-    std::vector<std::string> ignored_schemas;
-    /// only_tables / ignored_tables.
+    std::vector<std::string> ignored_schemas; ///< see `only_schemas`
+    /// only_tables / ignored_tables: schema-qualified names or patterns (`table_name::parse`).
     std::vector<table_name> only_tables;
     std::vector<table_name> ignored_tables;
     /// freeze_schema: never refresh the table cache after DDL (the first information_schema read of
@@ -142,12 +179,13 @@ struct stream_options
     /// slave_heartbeat: the period the server sends heartbeats at when idle; the client declares the
     /// link dead after 2x this plus `heartbeat_margin` without any packet. Zero disables both.
     std::chrono::milliseconds heartbeat{5000};
-    std::chrono::milliseconds heartbeat_margin{2000};
+    std::chrono::milliseconds heartbeat_margin{2000}; ///< added to 2x `heartbeat` for the deadline
     /// is_mariadb: normally detected from the handshake.
     server_flavor flavor = server_flavor::detect;
     /// annotate_rows_event: ask MariaDB for ANNOTATE_ROWS events (the SQL of each row change).
     bool annotate_rows = false;
-    /// ignore_decode_errors.
+    /// ignore_decode_errors: the policy for text invalid in its charset. Text is converted when the
+    /// consumer asks (`string_value::to_utf8(out, policy)`); the stream does not read this field yet.
     text_errors on_bad_text = text_errors::strict;
     /// verify_checksum: a CRC32 mismatch is an error.
     bool verify_checksum = true;

@@ -554,8 +554,10 @@ binlog_stream::channel_type& binlog_stream::channel()
     return state_->channel;
 }
 
-void binlog_stream::note_received(const std::shared_ptr<state>& st, const std::error_code& ec) noexcept
+void binlog_stream::note_received(const std::shared_ptr<state>& st, std::error_code& ec) noexcept
 {
+    if (ec == asio::experimental::error::channel_cancelled || ec == asio::experimental::error::channel_closed)
+        ec = asio::error::operation_aborted; // what close() promises, as for any Asio object
     st->on_received(ec);
 }
 
@@ -570,6 +572,17 @@ asio::awaitable<event> binlog_stream::next()
 stream_position binlog_stream::position() const
 {
     return state_->handed_out;
+}
+
+void binlog_stream::restrict_events(const event_type_set& types) noexcept
+{
+    // The reader runs on the same executor and reads the filter per event: no lock needed.
+    state_->opts.events = state_->opts.events & types;
+}
+
+const event_type_set& binlog_stream::events() const noexcept
+{
+    return state_->opts.events;
 }
 
 const diagnostics& binlog_stream::last_diagnostics() const noexcept
@@ -597,6 +610,9 @@ void binlog_stream::close() noexcept
     if (state_->conn)
         state_->conn->close();
     state_->channel.cancel();
+    // Later receives fail at once instead of waiting for a reader that is gone (Asio 1.22's close()
+    // drops what is buffered: nothing is wanted after close()).
+    state_->channel.close();
 }
 
 } // namespace binlogstream
