@@ -195,7 +195,14 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (!filter.active())
             return true;
         if (const auto* q = std::get_if<query_event>(&ev))
+        {
+            // BEGIN/COMMIT/ROLLBACK carry the session's default schema, not the data's: dropping
+            // them would hide where the transactions of accepted tables start and end.
+            auto role = role_of(ev);
+            if (role == replication::event_role::begin || role == replication::event_role::commit)
+                return true;
             return filter.accepts(q->schema, {});
+        }
         if (const auto* tm = std::get_if<table_map_event>(&ev))
             return !tm->table || filter.accepts(tm->table->schema, tm->table->table);
         const table_info* table = nullptr;

@@ -11,4 +11,7 @@ namespace binlogstream::tool {
 /// `binlogstream dump FILE...`: one JSON object per event on stdout.
 int run_dump(std::span<const std::string_view> args);
 
+/// `binlogstream tail [OPTIONS]`: follows a server, one JSON line per row change (see --help).
+int run_tail(std::span<const std::string_view> args);
+
 } // namespace binlogstream::tool

@@ -10,6 +10,7 @@
 #include "codec/byte_reader.hpp"
 #include "codec/value_json.hpp"
 #include "command.hpp"
+#include "json_writer.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -20,54 +21,6 @@ namespace binlogstream::tool {
 namespace {
 
 using codec::append_json_string;
-
-// Builds one JSON object.
-class object_writer
-{
-public:
-    explicit object_writer(std::string& out)
-        : out_(out)
-    {}
-
-    void key(std::string_view k)
-    {
-        out_ += first_ ? '{' : ',';
-        first_ = false;
-        append_json_string(out_, k);
-        out_ += ':';
-    }
-    void field(std::string_view k, std::uint64_t v)
-    {
-        key(k);
-        out_ += std::to_string(v);
-    }
-    void field(std::string_view k, std::int64_t v)
-    {
-        key(k);
-        out_ += std::to_string(v);
-    }
-    void field(std::string_view k, std::uint32_t v) { field(k, std::uint64_t(v)); }
-    void field(std::string_view k, std::uint16_t v) { field(k, std::uint64_t(v)); }
-    void field(std::string_view k, std::uint8_t v) { field(k, std::uint64_t(v)); }
-    void field(std::string_view k, std::int32_t v) { field(k, std::int64_t(v)); }
-    void field(std::string_view k, bool v)
-    {
-        key(k);
-        out_ += v ? "true" : "false";
-    }
-    void field(std::string_view k, std::string_view v)
-    {
-        key(k);
-        append_json_string(out_, v);
-    }
-    void field(std::string_view k, const std::string& v) { field(k, std::string_view(v)); }
-    void field(std::string_view k, const char* v) { field(k, std::string_view(v)); }
-    void close() { out_ += first_ ? "{}" : "}"; }
-
-private:
-    std::string& out_;
-    bool first_ = true;
-};
 
 std::string hex(std::span<const std::byte> b)
 {
@@ -152,24 +105,6 @@ void write_status(object_writer& w, const query_status_vars& s)
     }
 }
 
-std::error_code write_image(std::string& out, const row_image& img)
-{
-    object_writer w(out);
-    row_image::cursor at;
-    row_cell cell;
-    std::error_code ec;
-    while (img.next(at, cell, ec))
-    {
-        if (cell.column->name.empty())
-            w.key("@" + std::to_string(cell.index + 1));
-        else
-            w.key(cell.column->name);
-        codec::append_json(out, cell.data, *cell.column);
-    }
-    w.close();
-    return ec;
-}
-
 std::error_code write_rows(object_writer& w, std::string& out, const rows_event& e)
 {
     w.field("table_id", e.table_id);
@@ -200,13 +135,13 @@ std::error_code write_rows(object_writer& w, std::string& out, const rows_event&
         if (r.before.exists())
         {
             rw.key("before");
-            if ((ec = write_image(out, r.before)))
+            if ((ec = append_row_image(out, r.before)))
                 return ec;
         }
         if (r.after.exists())
         {
             rw.key("after");
-            if ((ec = write_image(out, r.after)))
+            if ((ec = append_row_image(out, r.after)))
                 return ec;
         }
         rw.close();

@@ -1,5 +1,5 @@
-// binlogstream: a command-line tool over the library. Subcommands are dispatched from a table, so
-// that new ones (`tail`: follow a live server) slot in next to `dump`.
+// binlogstream: a command-line tool over the library. Subcommands (`dump`: binlog files as JSON,
+// `tail`: follow a live server) are dispatched from a table, so that new ones slot in beside them.
 
 #include "command.hpp"
 
@@ -18,6 +18,9 @@ struct command
 
 constexpr command commands[] = {
     {"dump", "dump FILE...  print every event of binlog files as JSON lines", binlogstream::tool::run_dump},
+    {"tail",
+     "tail [OPTIONS]  follow a server: one JSON line per row change (Maxwell or Debezium)",
+     binlogstream::tool::run_tail},
 };
 
 int usage(std::FILE* out)
