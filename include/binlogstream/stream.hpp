@@ -53,6 +53,12 @@ struct table_cache_statistics
 /// else file/pos) and skipping the events of an interrupted transaction already handed out: the
 /// consumer sees no duplicate and no gap. `stream_options::on_reconnect` is told.
 ///
+/// Table metadata: a TABLE_MAP without column names (binlog_row_metadata other than FULL) is completed
+/// from information_schema over a second, "ctl" connection (`stream_options::ctl`). The read does not
+/// stop the reader: the events of that table, and the events behind them, are held back in order
+/// until it is done. A table that changed since the event is marked `table_metadata::mismatch` and
+/// left unnamed, never mislabelled (README "Table cache").
+///
 /// The end: a non-blocking stream, or one that reached `stop_at`, completes the next `async_next`
 /// with `errc::end_of_stream`; a fatal error completes it with that error (and `diagnostics()`).
 ///
