@@ -23,6 +23,23 @@
 
 namespace binlogstream {
 
+/// What the stream's table cache has done (README "Table cache"): for monitoring and tests.
+struct table_cache_statistics
+{
+    /// TABLE_MAPs without column names that the cache had to resolve (cached reuses excluded).
+    std::uint64_t lookups = 0;
+    /// information_schema queries sent over the ctl connection (failed attempts included).
+    std::uint64_t queries = 0;
+    /// ctl connections opened (the first one plus reconnects).
+    std::uint64_t ctl_connects = 0;
+    /// Resolutions where the table now differs from the TABLE_MAP (`table_metadata::mismatch`).
+    std::uint64_t mismatches = 0;
+    /// Resolutions without metadata (`table_metadata::unavailable`).
+    std::uint64_t unavailable = 0;
+    /// The server's thread id of the current ctl connection (what KILL takes), 0 when none.
+    std::uint32_t ctl_connection_id = 0;
+};
+
 /// Streams the binlog of a MySQL or MariaDB server as decoded events.
 ///
 /// The stream owns no thread: it runs on the executor it is given, and many streams can share one
@@ -35,6 +52,12 @@ namespace binlogstream {
 /// `stream_options::reconnect`, resuming exactly after the last transaction handed out (GTID state,
 /// else file/pos) and skipping the events of an interrupted transaction already handed out: the
 /// consumer sees no duplicate and no gap. `stream_options::on_reconnect` is told.
+///
+/// Table metadata: a TABLE_MAP without column names (binlog_row_metadata other than FULL) is completed
+/// from information_schema over a second, "ctl" connection (`stream_options::ctl`). The read does not
+/// stop the reader: the events of that table, and the events behind them, are held back in order
+/// until it is done. A table that changed since the event is marked `table_metadata::mismatch` and
+/// left unnamed, never mislabelled (README "Table cache").
 ///
 /// The end: a non-blocking stream, or one that reached `stop_at`, completes the next `async_next`
 /// with `errc::end_of_stream`; a fatal error completes it with that error (and `diagnostics()`).
@@ -111,6 +134,9 @@ public:
 
     /// How many times the stream reconnected.
     [[nodiscard]] std::uint64_t reconnect_count() const noexcept;
+
+    /// What the table cache has done so far.
+    [[nodiscard]] table_cache_statistics table_cache_stats() const noexcept;
 
     /// Stops reading and closes the connection; a pending `async_next` completes with
     /// `asio::error::operation_aborted`. Idempotent; never throws.

@@ -166,8 +166,13 @@ struct stream_options
     /// only_tables / ignored_tables: schema-qualified names or patterns (`table_name::parse`).
     std::vector<table_name> only_tables;
     std::vector<table_name> ignored_tables;
-    /// freeze_schema: never refresh table metadata after DDL.
+    /// freeze_schema: never refresh the table cache after DDL (the first information_schema read of
+    /// a table is kept for the stream's life).
     bool freeze_schema = false;
+    /// fail_on_table_metadata_unavailable: when a TABLE_MAP lacks column names and the table cache
+    /// cannot read them (the table is gone, the ctl connection fails for good), end the stream with
+    /// `errc::metadata_unavailable` at that event instead of delivering it without names.
+    bool fail_on_table_metadata_unavailable = false;
     /// skip_to_timestamp: drop events older than this.
     std::optional<std::chrono::sys_seconds> skip_until;
     /// report_slave.
@@ -187,7 +192,9 @@ struct stream_options
     text_errors on_bad_text = text_errors::strict;
     /// verify_checksum: a CRC32 mismatch is an error.
     bool verify_checksum = true;
-    /// ctl_connection_settings: where the table cache reads metadata; default the stream's server.
+    /// ctl_connection_settings: where the table cache reads information_schema when a TABLE_MAP
+    /// lacks column names; default: the stream's own connection options. Opened on first need only,
+    /// reconnected on its own per `reconnect`; a zero `read_timeout` becomes 30 s there.
     std::optional<connection_options> ctl;
     /// enable_logging.
     log_function log;

@@ -100,6 +100,22 @@ struct key_part
     friend bool operator==(const key_part&, const key_part&) = default;
 };
 
+/// Where a table's column names (and the other details the binlog may lack) come from.
+enum class table_metadata : std::uint8_t
+{
+    /// Not looked up: the file reader, a filtered-out table, or an event the cache never saw.
+    none,
+    /// The TABLE_MAP itself carried the names (binlog_row_metadata=FULL); no query was made.
+    binlog,
+    /// Filled from information_schema over the ctl connection; it matched the TABLE_MAP.
+    cache,
+    /// information_schema now describes a different table than this TABLE_MAP (a DDL ran since the
+    /// event was written): names were not applied (`metadata_note` says what differs).
+    mismatch,
+    /// The table no longer exists or the ctl connection could not read it: names were not applied.
+    unavailable,
+};
+
 /// A table as mapped by a TABLE_MAP event.
 struct table_info
 {
@@ -117,6 +133,12 @@ struct table_info
     /// elsewhere: rows then work each layout out per cell. Reset it when changing a column's type or
     /// metadata (names, charsets, literals and signedness may change freely).
     std::shared_ptr<const detail::column_plan> plan;
+    /// Where the names came from, as decided by the stream's table cache. When it is `mismatch` or
+    /// `unavailable` the names stay empty: render columns by position ("@1", "@2"...), never with
+    /// names that belong to another version of the table.
+    table_metadata metadata = table_metadata::none;
+    /// Why the metadata is `mismatch` or `unavailable`, for logs; empty otherwise.
+    std::string metadata_note;
 };
 
 } // namespace binlogstream

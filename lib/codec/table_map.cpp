@@ -216,6 +216,7 @@ apply_optional_metadata(bytes_view data, table_info& t, std::vector<std::uint8_t
                         t.columns[i].name.assign(name);
                 }
                 t.names_from_binlog = true;
+                t.metadata = table_metadata::binlog;
                 break;
             case 5: // SET_STR_VALUE
                 ec = apply_str_values(v, sets, true);

@@ -11,14 +11,17 @@
 #include "replication/filters.hpp"
 #include "replication/position_tracker.hpp"
 #include "replication/session.hpp"
+#include "schema/resolver.hpp"
 #include "wire/replication_commands.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <deque>
@@ -40,7 +43,24 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         , channel(executor, opts.queue_depth)
         , filter(opts)
         , backoff(executor)
+        , schema(executor, channel, diag, schema_config())
     {}
+
+    schema::resolver_config schema_config()
+    {
+        schema::resolver_config c;
+        c.ctl = opts.ctl.value_or(conn_opts);
+        c.retry = opts.reconnect;
+        c.freeze = opts.freeze_schema;
+        c.fail_when_unavailable = opts.fail_on_table_metadata_unavailable;
+        c.hold_limit = opts.queue_depth;
+        c.log = opts.log;
+        c.stop_reader = [this] {
+            if (conn)
+                conn->close();
+        };
+        return c;
+    }
 
     asio::any_io_executor ex;
     connection_options conn_opts;
@@ -62,10 +82,11 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     stream_position handed_out;
     stream_position last_committed;
 
-    // Decoding state: the current format description and the table maps.
+    // Decoding state: the current format description. The table maps live in the table cache,
+    // which also holds back the events of tables whose names it is reading (lib/schema).
     std::optional<format_description_event> fde;
     format_description_event start_fde; // until the stream's own FDE arrives
-    codec::table_registry tables;
+    schema::resolver schema;
 
     void log(log_level level, std::string_view text) const
     {
@@ -101,10 +122,37 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     asio::awaitable<std::error_code> deliver(event ev)
     {
         ++sent;
-        if (channel.try_send(std::error_code{}, std::move(ev)))
-            co_return std::error_code{};
-        auto [ec] = co_await channel.async_send(std::error_code{}, std::move(ev), as_tuple_awaitable);
-        co_return ec;
+        co_return co_await schema.deliver(std::move(ev));
+    }
+
+    // Whether the consumer may see this table's rows, so that a TABLE_MAP without names is worth
+    // an information_schema read.
+    bool wants_table(const table_info& t) const
+    {
+        static constexpr event_type rows_types[] = {
+            event_type::table_map,
+            event_type::pre_ga_write_rows,
+            event_type::pre_ga_update_rows,
+            event_type::pre_ga_delete_rows,
+            event_type::write_rows_v1,
+            event_type::update_rows_v1,
+            event_type::delete_rows_v1,
+            event_type::write_rows,
+            event_type::update_rows,
+            event_type::delete_rows,
+            event_type::partial_update_rows,
+            event_type::mariadb_write_rows_compressed_v1,
+            event_type::mariadb_update_rows_compressed_v1,
+            event_type::mariadb_delete_rows_compressed_v1,
+            event_type::mariadb_write_rows_compressed,
+            event_type::mariadb_update_rows_compressed,
+            event_type::mariadb_delete_rows_compressed,
+        };
+        if (filter.active() && !filter.accepts(t.schema, t.table))
+            return false;
+        return std::any_of(std::begin(rows_types), std::end(rows_types), [&](event_type e) {
+            return opts.events.contains(e);
+        });
     }
 
     // Whether an event must be decoded although the user did not ask for its type: the stream's
@@ -188,7 +236,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             // name the next file and offset. A real one with a timestamp follows a server restart,
             // after which table ids mean other tables.
             if (r->header.timestamp != 0 && (r->header.flags & artificial_flag) == 0)
-                tables.clear();
+                schema.on_server_restart();
             file_ = r->next_file;
             next_offset_ = r->position;
             tracker->on_rotate(file_, next_offset_);
@@ -201,6 +249,9 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             else if ((h.flags & artificial_flag) == 0 && h.type != event_type::format_description && h.type != event_type::heartbeat && h.type != event_type::heartbeat_v2)
                 next_offset_ += h.event_size;
         }
+
+        if (const auto* q = std::get_if<query_event>(&ev))
+            schema.on_query(q->query, q->schema); // DDL: forget what it changed
 
         bool fresh = true;
         if (!std::holds_alternative<rotate_event>(ev))
@@ -241,7 +292,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     {
         codec::decode_context ctx;
         ctx.fde = fde ? &*fde : &start_fde;
-        ctx.tables = &tables;
+        ctx.tables = &schema.registry();
         ctx.verify_checksum = opts.verify_checksum && !in_payload;
         ctx.in_payload = in_payload;
         if (auto ec = codec::decode_event(event_buffer::copy_of(bytes), ctx, out))
@@ -252,7 +303,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (auto* f = std::get_if<format_description_event>(&out))
             fde = *f;
         else if (auto* tm = std::get_if<table_map_event>(&out); tm && tm->table)
-            tables[tm->table_id] = tm->table;
+            schema.on_table_map(*tm, !tm->table->names_from_binlog && wants_table(*tm->table));
         return {};
     }
 
@@ -435,7 +486,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             auto ec = co_await run_once(next_start);
             if (conn)
                 conn->close();
-            if (closed)
+            if (closed || schema.failed())
                 co_return;
             bool retry =
                 ec != errc::end_of_stream && opts.reconnect.enabled && is_retryable(ec) &&
@@ -454,8 +505,9 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                         "another replica connected with server_id " + std::to_string(opts.server_id) +
                         "; each stream needs a server_id of its own"
                     );
-                // The end and errors travel in-band: Asio 1.22's channel close() drops buffered events.
-                co_await channel.async_send(ec, event{}, as_tuple_awaitable);
+                // The end and errors travel in-band (Asio 1.22's channel close() drops buffered
+                // events), behind any event the table cache still holds back.
+                schema.finish(ec);
                 co_return;
             }
             ++reconnect_attempts_;
@@ -472,6 +524,14 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             if (opts.on_reconnect)
                 opts.on_reconnect(tracker->committed());
         }
+    }
+
+    // The reader and the table cache's loops, joined.
+    asio::awaitable<void> run_all()
+    {
+        using namespace asio::experimental::awaitable_operators;
+        auto self = shared_from_this();
+        co_await (run() && schema.run());
     }
 
     std::uint32_t reconnect_attempts_ = 0;
@@ -503,7 +563,7 @@ binlog_stream::channel_type& binlog_stream::channel()
     if (!state_->started)
     {
         state_->started = true;
-        asio::co_spawn(state_->ex, state_->run(), asio::detached);
+        asio::co_spawn(state_->ex, state_->run_all(), asio::detached);
     }
     return state_->channel;
 }
@@ -549,12 +609,18 @@ std::uint64_t binlog_stream::reconnect_count() const noexcept
     return state_->reconnects;
 }
 
+table_cache_statistics binlog_stream::table_cache_stats() const noexcept
+{
+    return state_->schema.stats();
+}
+
 void binlog_stream::close() noexcept
 {
     if (!state_ || state_->closed)
         return;
     state_->closed = true;
     state_->backoff.cancel();
+    state_->schema.close();
     if (state_->conn)
         state_->conn->close();
     state_->channel.cancel();
