@@ -24,6 +24,7 @@ public:
     /// Spare bytes readable after the data (simdjson's SIMDJSON_PADDING).
     static constexpr std::size_t padding = 64;
 
+    /// An empty buffer.
     event_buffer() = default;
     /// A moved-from buffer is empty.
     event_buffer(event_buffer&& other) noexcept
@@ -32,6 +33,7 @@ public:
         , view_(std::exchange(other.view_, nullptr))
         , size_(std::exchange(other.size_, 0))
     {}
+    /// Takes `other`'s bytes (same address); the previous bytes are released; `other` becomes empty.
     event_buffer& operator=(event_buffer&& other) noexcept
     {
         data_ = std::move(other.data_);
@@ -73,13 +75,16 @@ public:
         return b;
     }
 
+    /// The event's bytes (without the padding); valid as long as this buffer (or a move of it) lives.
     [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {view_, size_}; }
     /// The writable bytes of an owned buffer; empty for a view (`view_of`).
     [[nodiscard]] std::span<std::byte> mutable_bytes() noexcept
     {
         return data_ ? std::span<std::byte>(data_.get(), size_) : std::span<std::byte>();
     }
+    /// The number of bytes, padding excluded.
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /// Whether the buffer holds no byte (default-constructed or moved from).
     [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
 private:
@@ -155,26 +160,40 @@ enum class event_type : std::uint8_t
 
 /// Event header flags (LOG_EVENT_*_F).
 namespace event_flags {
+/// LOG_EVENT_BINLOG_IN_USE_F: set in a FORMAT_DESCRIPTION while its file is open (or was not closed
+/// cleanly).
 inline constexpr std::uint16_t binlog_in_use = 0x1;
+/// LOG_EVENT_THREAD_SPECIFIC_F: the query uses temporary tables (depends on the session).
 inline constexpr std::uint16_t thread_specific = 0x4;
+/// LOG_EVENT_SUPPRESS_USE_F: the query needs no default database (`USE` is not to be replayed).
 inline constexpr std::uint16_t suppress_use = 0x8;
+/// LOG_EVENT_ARTIFICIAL_F: made up by the server for the replication stream, not in a binlog
+/// file (for example the ROTATE that starts every dump).
 inline constexpr std::uint16_t artificial = 0x20;
+/// LOG_EVENT_RELAY_LOG_F: the event was written by a replica's I/O thread (relay log).
 inline constexpr std::uint16_t relay_log = 0x40;
+/// LOG_EVENT_IGNORABLE_F: a reader that does not know the type may skip the event.
 inline constexpr std::uint16_t ignorable = 0x80;
 } // namespace event_flags
 
 /// The common v4 event header (19 bytes).
 struct event_header
 {
+    /// When the statement began on its originating server, seconds since the Unix epoch (0 in
+    /// some artificial events such as the first ROTATE of a dump).
     std::uint32_t timestamp = 0;
+    /// The event's type code.
     event_type type = event_type::unknown;
+    /// The `server_id` of the server where the event originated.
     std::uint32_t server_id = 0;
     /// Size of the whole event: header, body and checksum.
     std::uint32_t event_size = 0;
     /// End position of the event in the source binlog; 0 for some artificial events, and inside
     /// transactions on MariaDB 11.4+. Never used for framing.
     std::uint32_t log_pos = 0;
+    /// `event_flags` bits.
     std::uint16_t flags = 0;
 };
+
 
 } // namespace binlogstream
