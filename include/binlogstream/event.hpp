@@ -32,7 +32,9 @@ namespace binlogstream {
 /// Checksum algorithm announced by a FORMAT_DESCRIPTION event.
 enum class checksum_algorithm : std::uint8_t
 {
+    /// BINLOG_CHECKSUM_ALG_OFF: events carry no checksum.
     off = 0,
+    /// BINLOG_CHECKSUM_ALG_CRC32: each event ends with a 4-byte CRC32 of its bytes.
     crc32 = 1,
     /// The server predates checksums (no algorithm byte in the FDE).
     undefined = 255,
@@ -41,13 +43,19 @@ enum class checksum_algorithm : std::uint8_t
 /// FORMAT_DESCRIPTION_EVENT (15): describes how the following events are laid out.
 struct format_description_event
 {
+    /// The event's header.
     event_header header;
+    /// The binlog format version (4 since MySQL 5.0).
     std::uint16_t binlog_version = 4;
+    /// The writing server's version string ("8.0.36", "10.11.6-MariaDB-log"), NUL padding removed.
     std::string server_version;
+    /// The FDE's creation timestamp field, seconds since the epoch, as the server wrote it.
     std::uint32_t create_timestamp = 0;
+    /// Length of the common event header (19 for v4).
     std::uint8_t header_length = 19;
     /// Post-header length per event type, index = type - 1.
     std::vector<std::uint8_t> post_header_lengths;
+    /// The checksum algorithm of the events that follow (and of this FDE).
     checksum_algorithm checksum = checksum_algorithm::undefined;
     /// The CRC32 stored in the FDE itself (0 when absent).
     std::uint32_t stored_crc = 0;
@@ -74,20 +82,30 @@ struct format_description_event
 /// code: the bytes from there on are kept in `unparsed` with the code in `unknown_code`.
 struct query_status_vars
 {
+    /// Q_AUTO_INCREMENT: the session's auto_increment_increment and auto_increment_offset.
     struct auto_increment_t
     {
+        /// auto_increment_increment.
         std::uint16_t increment = 0;
+        /// auto_increment_offset.
         std::uint16_t offset = 0;
     };
+    /// Q_CHARSET_CODE: the session's collation ids.
     struct charset_t
     {
+        /// character_set_client (a collation id).
         std::uint16_t client = 0;
+        /// collation_connection.
         std::uint16_t connection = 0;
+        /// collation_server.
         std::uint16_t server = 0;
     };
+    /// Q_INVOKER: the definer a stored routine or view runs as. Views into the event's buffer.
     struct invoker_t
     {
+        /// The user name.
         std::string_view user;
+        /// The host name.
         std::string_view host;
     };
     std::optional<std::uint32_t> flags2;               ///< Q_FLAGS2_CODE (0)
@@ -103,6 +121,7 @@ struct query_status_vars
     std::optional<invoker_t> invoker;                  ///< Q_INVOKER (11)
     /// Q_UPDATED_DB_NAMES (12); `updated_db_count` 254 means "too many to list".
     std::optional<std::uint8_t> updated_db_count;
+    /// The database names of Q_UPDATED_DB_NAMES (views into the event's buffer).
     std::vector<std::string_view> updated_dbs;
     std::optional<std::uint32_t> microseconds;                   ///< Q_MICROSECONDS (13)
     std::optional<std::uint8_t> explicit_defaults_for_timestamp; ///< (16)
@@ -113,70 +132,108 @@ struct query_status_vars
     std::optional<std::uint32_t> hrnow;                          ///< MariaDB Q_HRNOW (128), microseconds
     std::optional<std::uint64_t> xid;                            ///< MariaDB Q_XID (129)
     std::optional<std::uint8_t> gtid_flags3;                     ///< MariaDB Q_GTID_FLAGS3 (130)
+    /// The first status variable code this library does not know, if any.
     std::optional<std::uint8_t> unknown_code;
+    /// The status bytes from `unknown_code` on, unparsed (a view into the event's buffer).
     std::span<const std::byte> unparsed;
 };
 
 /// QUERY_EVENT (2), MariaDB QUERY_COMPRESSED_EVENT (165) and the query part of EXECUTE_LOAD_QUERY.
+/// The string views (here and in `status`) point into `buffer` or `decompressed`: they are valid as
+/// long as the event lives (moving the event keeps them valid).
 struct query_event
 {
+    /// The event's header.
     event_header header;
+    /// The id of the session (connection) that ran the statement.
     std::uint32_t thread_id = 0;
+    /// Seconds the statement took to run on the source.
     std::uint32_t exec_time = 0;
+    /// The error code the statement ended with on the source (0: success).
     std::uint16_t error_code = 0;
+    /// The session state the statement ran under.
     query_status_vars status;
+    /// The default database of the statement (empty when none).
     std::string_view schema;
+    /// The SQL text, as the server logged it (not converted: in the session's character set).
     std::string_view query;
     /// True for QUERY_COMPRESSED_EVENT: `query` views the decompressed text.
     bool compressed = false;
+    /// The event's bytes, which the views point into.
     event_buffer buffer;
+    /// The decompressed query text of a QUERY_COMPRESSED_EVENT (empty otherwise).
     event_buffer decompressed;
 };
 
-/// EXECUTE_LOAD_QUERY_EVENT (18): a query plus the file it loads.
+/// EXECUTE_LOAD_QUERY_EVENT (18): a LOAD DATA statement whose file was sent before in
+/// BEGIN_LOAD_QUERY / APPEND_BLOCK events with the same `file_id`. Views point into `buffer`.
 struct execute_load_query_event
 {
+    /// The event's header.
     event_header header;
+    /// As in `query_event`.
     std::uint32_t thread_id = 0;
+    /// As in `query_event`.
     std::uint32_t exec_time = 0;
+    /// As in `query_event`.
     std::uint16_t error_code = 0;
+    /// As in `query_event`.
     query_status_vars status;
+    /// As in `query_event`.
     std::string_view schema;
+    /// The LOAD DATA statement.
     std::string_view query;
+    /// The id of the loaded file's blocks.
     std::uint32_t file_id = 0;
+    /// Offset in `query` where the file name starts (to be replaced by the replica's copy).
     std::uint32_t start_pos = 0;
+    /// Offset in `query` where the file name ends.
     std::uint32_t end_pos = 0;
+    /// How duplicates are handled: 0 error, 1 IGNORE, 2 REPLACE.
     std::uint8_t dup_handling = 0;
+    /// The event's bytes, which the views point into.
     event_buffer buffer;
 };
 
-/// ROTATE_EVENT (4).
+/// ROTATE_EVENT (4): the binlog continues in another file. Written at the end of a file when the
+/// server rotates; the server also sends an artificial one (flag `event_flags::artificial`, timestamp
+/// 0) at the start of every dump to name the file it streams from.
 struct rotate_event
 {
+    /// The event's header.
     event_header header;
+    /// The offset in `next_file` of the next event.
     std::uint64_t position = 0;
+    /// The name of the file that continues the binlog.
     std::string next_file;
 };
 
-/// STOP_EVENT (3).
+/// STOP_EVENT (3): the server stopped; written as the last event of the file.
 struct stop_event
 {
+    /// The event's header.
     event_header header;
 };
 
 /// INTVAR_EVENT (5): LAST_INSERT_ID (1) or INSERT_ID (2).
 struct intvar_event
 {
+    /// The event's header.
     event_header header;
+    /// 1 LAST_INSERT_ID, 2 INSERT_ID.
     std::uint8_t kind = 0;
+    /// The value the next statement uses.
     std::uint64_t value = 0;
 };
 
-/// RAND_EVENT (13).
+/// RAND_EVENT (13): the seeds of RAND() for the next statement (statement-based logging).
 struct rand_event
 {
+    /// The event's header.
     event_header header;
+    /// First seed.
     std::uint64_t seed1 = 0;
+    /// Second seed.
     std::uint64_t seed2 = 0;
 };
 
@@ -192,76 +249,112 @@ struct user_var_event
         row = 3,
         decimal = 4,
     };
+    /// The event's header.
     event_header header;
+    /// The variable's name (without '@'); a view into `buffer`.
     std::string_view name;
+    /// Whether the value is NULL (the fields below are then left at their defaults).
     bool is_null = false;
+    /// The value's type.
     value_type type = value_type::string;
+    /// The value's collation id.
     std::uint32_t charset = 0;
     /// The raw value: 8-byte double (real), 8-byte integer (integer), precision + scale + packed
     /// decimal (decimal), text (string).
     std::span<const std::byte> value;
     /// Flags byte (1 = unsigned), when the server wrote one.
     std::optional<std::uint8_t> flags;
+    /// The event's bytes, which `name` and `value` view.
     event_buffer buffer;
 
+    /// Whether the flags byte marks the value unsigned (integers).
     [[nodiscard]] bool is_unsigned() const noexcept { return flags && (*flags & 1); }
 };
 
 /// XID_EVENT (16): a transaction commit.
 struct xid_event
 {
+    /// The event's header.
     event_header header;
+    /// The storage engine's transaction id.
     std::uint64_t xid = 0;
 };
 
 /// BEGIN_LOAD_QUERY_EVENT (17) and APPEND_BLOCK_EVENT (9): a block of a LOAD DATA file.
 struct load_block_event
 {
+    /// The event's header.
     event_header header;
+    /// The id tying the blocks to their EXECUTE_LOAD_QUERY.
     std::uint32_t file_id = 0;
+    /// The file's bytes in this block; a view into `buffer`.
     std::span<const std::byte> block;
+    /// The event's bytes.
     event_buffer buffer;
 };
 
 /// EXEC_LOAD_EVENT (10) and DELETE_FILE_EVENT (11).
 struct load_file_event
 {
+    /// The event's header.
     event_header header;
+    /// The id of the file to load or to delete.
     std::uint32_t file_id = 0;
 };
 
-/// LOAD_EVENT (6), NEW_LOAD_EVENT (12) and CREATE_FILE_EVENT (8): pre-5.0 LOAD DATA.
+/// LOAD_EVENT (6), NEW_LOAD_EVENT (12) and CREATE_FILE_EVENT (8): pre-5.0 LOAD DATA. Every view
+/// points into `buffer`.
 struct legacy_load_event
 {
+    /// The event's header.
     event_header header;
+    /// The session id that ran LOAD DATA.
     std::uint32_t thread_id = 0;
+    /// Seconds the statement took on the source.
     std::uint32_t exec_time = 0;
+    /// IGNORE n LINES.
     std::uint32_t skip_lines = 0;
+    /// FIELDS TERMINATED BY, ENCLOSED BY, LINES TERMINATED BY, LINES STARTING BY, ESCAPED BY.
     std::string_view field_term, enclosed, line_term, line_start, escaped;
+    /// The option flags of the statement (OPT_ENCLOSED and others).
     std::uint8_t opt_flags = 0;
+    /// The target column names.
     std::vector<std::string_view> fields;
+    /// The target table.
     std::string_view table;
+    /// The default database.
     std::string_view schema;
+    /// The loaded file's name on the source.
     std::string_view file_name;
     /// CREATE_FILE only.
     std::uint32_t file_id = 0;
+    /// CREATE_FILE only: the first block of the file.
     std::span<const std::byte> block;
+    /// The event's bytes.
     event_buffer buffer;
 };
 
-/// INCIDENT_EVENT (26).
+/// INCIDENT_EVENT (26): something happened on the source that a replica cannot reproduce (1:
+/// LOST_EVENTS), and replication should stop.
 struct incident_event
 {
+    /// The event's header.
     event_header header;
+    /// The incident number (1 LOST_EVENTS).
     std::uint16_t incident = 0;
+    /// The server's message (may be empty).
     std::string message;
 };
 
-/// HEARTBEAT_LOG_EVENT (27) and HEARTBEAT_LOG_EVENT_V2 (41).
+/// HEARTBEAT_LOG_EVENT (27) and HEARTBEAT_LOG_EVENT_V2 (41): the server's keep-alive while no event
+/// is written; not part of any binlog file.
 struct heartbeat_event
 {
+    /// The event's header.
     event_header header;
+    /// The binlog file the server is sending from.
     std::string log_file;
+
     /// v2 carries a 64-bit position; v1 uses header.log_pos.
     std::uint64_t position = 0;
 };
