@@ -362,62 +362,96 @@ struct heartbeat_event
 /// ROWS_QUERY_LOG_EVENT (29) and MariaDB ANNOTATE_ROWS_EVENT (160): the statement behind row events.
 struct rows_query_event
 {
+    /// The event's header.
     event_header header;
+    /// The SQL statement (as logged; MySQL may truncate it); a view into `buffer`.
     std::string_view query;
+    /// The event's bytes.
     event_buffer buffer;
 };
 
-/// TRANSACTION_CONTEXT_EVENT (36, group replication).
+/// TRANSACTION_CONTEXT_EVENT (36, group replication): the certification data of a transaction.
 struct transaction_context_event
 {
+    /// The event's header.
     event_header header;
+    /// The UUID of the member that ran the transaction, as text.
     std::string server_uuid;
+    /// The session id.
     std::uint32_t thread_id = 0;
+    /// Whether the transaction's GTID was set by the session (gtid_next).
     bool gtid_specified = false;
+    /// The encoded GTID set of the snapshot the transaction saw.
     std::vector<std::uint8_t> snapshot_version;
+    /// The write set's hashes, as the server wrote them.
     std::vector<std::string> write_set;
+    /// The read set's hashes.
     std::vector<std::string> read_set;
 };
 
-/// VIEW_CHANGE_EVENT (37, group replication).
+/// VIEW_CHANGE_EVENT (37, group replication): the group's membership changed.
 struct view_change_event
 {
+    /// The event's header.
     event_header header;
+    /// The new view's id.
     std::string view_id;
+    /// The sequence number of the view change.
     std::uint64_t seq_number = 0;
+    /// Certification database entries: key and encoded GTID set.
     std::vector<std::pair<std::string, std::string>> certification_info;
 };
 
-/// XA_PREPARE_LOG_EVENT (38).
+/// XA_PREPARE_LOG_EVENT (38): an XA transaction was prepared (or, `one_phase`, committed in one
+/// phase). Ends the event group like an XID.
 struct xa_prepare_event
 {
+    /// The event's header.
     event_header header;
+    /// XA COMMIT ... ONE PHASE.
     bool one_phase = false;
+    /// The XID's format id.
     std::int32_t format_id = 0;
+    /// The global transaction id part of the XID (raw bytes).
     std::string gtrid;
+    /// The branch qualifier part of the XID (raw bytes).
     std::string bqual;
 };
 
-/// GTID_LOG_EVENT (33), ANONYMOUS_GTID_LOG_EVENT (34) and GTID_TAGGED_LOG_EVENT (42).
+/// GTID_LOG_EVENT (33), ANONYMOUS_GTID_LOG_EVENT (34) and GTID_TAGGED_LOG_EVENT (42): starts a
+/// transaction and gives its GTID and commit metadata.
 struct gtid_event
 {
+    /// The event's header.
     event_header header;
+    /// Bit 1 (0x01): the transaction may commit in parallel with others (FLAG_MAY_HAVE_SBR unset).
     std::uint8_t flags = 0;
+    /// The source UUID's bytes (all zero in anonymous GTIDs).
     std::array<std::uint8_t, 16> sid{};
+    /// The transaction number (0 in anonymous GTIDs).
     std::int64_t gno = 0;
     /// The tag of a tagged GTID (type 42), empty otherwise.
     std::string tag;
     /// Whether the logical clock fields were present (MySQL >= 5.7.5).
     bool has_logical_clock = false;
+    /// Logical clock: the `sequence_number` of the last transaction this one depends on.
     std::int64_t last_committed = 0;
+    /// Logical clock: this transaction's number in the binlog file.
     std::int64_t sequence_number = 0;
-    /// Microseconds since the epoch; 0 when absent (MySQL < 8.0.1).
+    /// When this server committed the transaction, microseconds since the epoch; 0 when absent
+    /// (MySQL < 8.0.1).
     std::uint64_t immediate_commit_timestamp = 0;
+    /// When the original source committed it (equals `immediate_commit_timestamp` when the server
+    /// did not write a separate value).
     std::uint64_t original_commit_timestamp = 0;
+    /// Bytes of the whole transaction, this event included; 0 when absent.
     std::uint64_t transaction_length = 0;
-    /// 999999 (UNDEFINED_SERVER_VERSION) when absent.
+    /// The version (e.g. 80036) of the server that wrote the event; 999999 (UNDEFINED_SERVER_VERSION)
+    /// when absent.
     std::uint32_t immediate_server_version = 999999;
+    /// The version of the original source (same as `immediate_server_version` unless written).
     std::uint32_t original_server_version = 999999;
+    /// Group replication's commit group ticket (tagged format only; 0 when absent).
     std::uint64_t commit_group_ticket = 0;
 
     /// "uuid:gno" or "uuid:tag:gno".
@@ -431,15 +465,21 @@ struct anonymous_gtid_event : gtid_event
 /// One UUID (and tag) with its intervals [start, end), as PREVIOUS_GTIDS stores them.
 struct gtid_set_entry
 {
+    /// The source UUID's bytes.
     std::array<std::uint8_t, 16> sid{};
+    /// The tag, empty when untagged.
     std::string tag;
+    /// Half-open intervals [first, end) of transaction numbers, as stored.
     std::vector<std::pair<std::int64_t, std::int64_t>> intervals;
 };
 
-/// PREVIOUS_GTIDS_LOG_EVENT (35).
+/// PREVIOUS_GTIDS_LOG_EVENT (35): at the start of each MySQL binlog file, the GTIDs of every
+/// transaction in the previous files.
 struct previous_gtids_event
 {
+    /// The event's header.
     event_header header;
+    /// The set, as stored.
     std::vector<gtid_set_entry> gtids;
     /// The set as text: "uuid:1-5:7-9,uuid2:tag:1-3".
     [[nodiscard]] std::string to_string() const;
@@ -449,40 +489,57 @@ struct previous_gtids_event
 /// right after it, exactly as if they had been inline.
 struct transaction_payload_event
 {
+    /// The event's header.
     event_header header;
     /// 0 = ZSTD, 255 = NONE.
     std::uint8_t compression_type = 0;
+    /// Bytes of `payload` (as the event states it; checked against the event's size).
     std::uint64_t payload_size = 0;
+    /// Bytes of the inner events once decompressed.
     std::uint64_t uncompressed_size = 0;
+    /// The compressed inner events; a view into `buffer`.
     std::span<const std::byte> payload;
+    /// The event's bytes.
     event_buffer buffer;
 };
 
-/// MariaDB BINLOG_CHECKPOINT_EVENT (161).
+/// MariaDB BINLOG_CHECKPOINT_EVENT (161): the oldest binlog file still needed for crash recovery.
 struct mariadb_binlog_checkpoint_event
 {
+    /// The event's header.
     event_header header;
+    /// That file's name.
     std::string log_file;
 };
 
-/// MariaDB GTID_EVENT (162): begins an event group (replaces BEGIN).
+/// MariaDB GTID_EVENT (162): begins an event group (replaces BEGIN). The GTID is
+/// `domain_id`-`header.server_id`-`seq_no`.
 struct mariadb_gtid_event
 {
+    /// The event's header; its `server_id` is the GTID's server id.
     event_header header;
+    /// The GTID's sequence number.
     std::uint64_t seq_no = 0;
+    /// The GTID's replication domain.
     std::uint32_t domain_id = 0;
     /// FL_STANDALONE 1, FL_GROUP_COMMIT_ID 2, FL_TRANSACTIONAL 4, FL_ALLOW_PARALLEL 8, FL_WAITED 16,
     /// FL_DDL 32, FL_PREPARED_XA 64, FL_COMPLETED_XA 128.
     std::uint8_t flags = 0;
+    /// The group commit id (when flags & FL_GROUP_COMMIT_ID), else 0.
     std::uint64_t commit_id = 0;
-    /// XA (flags & (64 | 128)).
+    /// XA (flags & (64 | 128)): the XID's format id, global transaction id and branch qualifier.
     std::int32_t xa_format_id = 0;
+    /// See `xa_format_id`.
     std::string xa_gtrid;
+    /// See `xa_format_id`.
     std::string xa_bqual;
     /// MariaDB 10.5+: flags_extra and what it announces.
     std::uint8_t flags_extra = 0;
+    /// With FL_EXTRA_MULTI_ENGINE (flags_extra & 1): the number of further engines involved.
     std::uint8_t extra_engines = 0;
+    /// With FL_COMMIT_ALTER or FL_ROLLBACK_ALTER: the seq_no of the matching START ALTER.
     std::uint64_t start_alter_seq_no = 0;
+    /// With FL_EXTRA_THREAD_ID (flags_extra & 16): the session id.
     std::uint64_t thread_id = 0;
 
     /// "domain-server-seq".
@@ -492,9 +549,11 @@ struct mariadb_gtid_event
 /// MariaDB GTID_LIST_EVENT (163).
 struct mariadb_gtid_list_event
 {
+    /// The event's header.
     event_header header;
     /// The top 4 bits of the count field.
     std::uint8_t flags = 0;
+    /// The last GTID of each domain (and server) written in the previous binlog files.
     std::vector<mariadb_gtid> gtids;
     /// "0-1-100,1-2-5".
     [[nodiscard]] std::string to_string() const;
@@ -503,20 +562,27 @@ struct mariadb_gtid_list_event
 /// MariaDB START_ENCRYPTION_EVENT (164).
 struct mariadb_start_encryption_event
 {
+    /// The event's header.
     event_header header;
+    /// The encryption scheme (1).
     std::uint8_t scheme = 0;
+    /// The version of the key the following events are encrypted with.
     std::uint32_t key_version = 0;
+    /// The nonce of the following events' encryption.
     std::array<std::uint8_t, 12> nonce{};
 };
 
 /// IGNORABLE_LOG_EVENT (28) and any event type this library does not know: kept, never dropped.
 struct unknown_event
 {
+    /// The event's header.
     event_header header;
-    /// The body without the header and checksum.
+    /// The body without the header and checksum; a view into `buffer`.
     std::span<const std::byte> body;
+    /// The event's bytes.
     event_buffer buffer;
 };
+
 
 /// Any binlog event.
 using event = std::variant<
