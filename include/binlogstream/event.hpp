@@ -383,7 +383,7 @@ struct transaction_context_event
     bool gtid_specified = false;
     /// The encoded GTID set of the snapshot the transaction saw.
     std::vector<std::uint8_t> snapshot_version;
-    /// The write set's hashes, as the server wrote them.
+    /// The write set's items (hashes), as the server wrote them.
     std::vector<std::string> write_set;
     /// The read set's hashes.
     std::vector<std::string> read_set;
@@ -398,7 +398,7 @@ struct view_change_event
     std::string view_id;
     /// The sequence number of the view change.
     std::uint64_t seq_number = 0;
-    /// Certification database entries: key and encoded GTID set.
+    /// Certification database entries (key, value) as the server wrote them.
     std::vector<std::pair<std::string, std::string>> certification_info;
 };
 
@@ -424,7 +424,8 @@ struct gtid_event
 {
     /// The event's header.
     event_header header;
-    /// Bit 1 (0x01): the transaction may commit in parallel with others (FLAG_MAY_HAVE_SBR unset).
+    /// The commit flags byte; 0x01 is FLAG_MAY_HAVE_SBR (the transaction may hold statement-based
+    /// events).
     std::uint8_t flags = 0;
     /// The source UUID's bytes (all zero in anonymous GTIDs).
     std::array<std::uint8_t, 16> sid{};
@@ -451,7 +452,7 @@ struct gtid_event
     std::uint32_t immediate_server_version = 999999;
     /// The version of the original source (same as `immediate_server_version` unless written).
     std::uint32_t original_server_version = 999999;
-    /// Group replication's commit group ticket (tagged format only; 0 when absent).
+    /// Group replication's commit group ticket; read from the tagged format only, else 0.
     std::uint64_t commit_group_ticket = 0;
 
     /// "uuid:gno" or "uuid:tag:gno".
@@ -497,7 +498,7 @@ struct transaction_payload_event
     std::uint64_t payload_size = 0;
     /// Bytes of the inner events once decompressed.
     std::uint64_t uncompressed_size = 0;
-    /// The compressed inner events; a view into `buffer`.
+    /// The inner events, compressed per `compression_type`; a view into `buffer`.
     std::span<const std::byte> payload;
     /// The event's bytes.
     event_buffer buffer;
