@@ -26,8 +26,12 @@ struct cell_layout; // lib/codec/cell.hpp (internal)
 /// TABLE_MAP_EVENT (19): maps a table id to a table description for the rows events that follow.
 struct table_map_event
 {
+    /// The event's header.
     event_header header;
+    /// The server's id for the table; valid until the server drops it from its table cache (the
+    /// same table may get another id later, and an id may be reused for another table).
     std::uint64_t table_id = 0;
+    /// The TABLE_MAP flags (also in `table->flags`).
     std::uint16_t flags = 0;
     /// Names, column types, metadata and the optional metadata applied (shared with the rows events).
     std::shared_ptr<const table_info> table;
@@ -42,6 +46,8 @@ struct row_cell
     std::size_t index = 0;
     /// The column (never null while the event lives).
     const column_info* column = nullptr;
+    /// The cell's value, NULL included. String, blob, decimal and JSON values view the rows event's
+    /// buffer: valid as long as the event lives.
     value data;
     /// A PARTIAL_UPDATE_ROWS after-image JSON column given as diffs against the before image.
     bool partial_json = false;
@@ -51,6 +57,7 @@ struct row_cell
 class row_image
 {
 public:
+    /// An image that does not exist.
     row_image() = default;
 
     /// Whether this image exists (a WRITE row has no before image, a DELETE row no after image).
@@ -61,10 +68,10 @@ public:
     /// Where `next` is in the image; start with a default-constructed cursor.
     struct cursor
     {
-        std::size_t column = 0;  // next column index to look at
-        std::size_t present = 0; // present columns seen (index into the null bitmap)
-        std::size_t offset = 0;  // byte offset into the cells
-        std::size_t json = 0;    // JSON columns seen (index into the partial bits)
+        std::size_t column = 0;  ///< next column index to look at
+        std::size_t present = 0; ///< present columns seen (index into the null bitmap)
+        std::size_t offset = 0;  ///< byte offset into the cells
+        std::size_t json = 0;    ///< JSON columns seen (index into the partial bits)
     };
 
     /// Number of columns present in this image.
@@ -92,25 +99,34 @@ private:
     bool dense_ = false; // every column present, none NULL, no partial JSON: no bitmap look-ups
 };
 
-/// One row: before and/or after image.
+/// One row: before and/or after image. The images view the rows event's buffer and point to its
+/// table: valid as long as the event lives.
 struct row
 {
+    /// The image before the change (update, delete); `exists()` is false for a write.
     row_image before;
+    /// The image after the change (write, update); `exists()` is false for a delete.
     row_image after;
 };
 
 /// What the rows of a rows event hold.
 enum class rows_kind : std::uint8_t
 {
+    /// Inserted rows: after images only.
     write,
+    /// Updated rows: before and after images.
     update,
+    /// Deleted rows: before images only.
     remove,
 };
 
-/// The common part of every rows event. Rows are decoded only when iterated.
+/// The common part of every rows event. Rows are decoded only when iterated. The spans view
+/// `buffer` (or `decompressed`): valid as long as the event lives, moves included.
 struct rows_event
 {
+    /// The event's header.
     event_header header;
+    /// Which images the rows hold.
     rows_kind kind = rows_kind::write;
     /// 0 = pre-GA (types 20-22), 1 = v1 (23-25, MariaDB 166-168), 2 = v2 (30-32, 39, MariaDB 169-171).
     std::uint8_t version = 2;
@@ -118,6 +134,7 @@ struct rows_event
     bool compressed = false;
     /// PARTIAL_UPDATE_ROWS_EVENT (39): after images start with value options.
     bool partial = false;
+    /// The table id of the TABLE_MAP that describes the rows.
     std::uint64_t table_id = 0;
     /// STMT_END_F 1, NO_FOREIGN_KEY_CHECKS_F 2, RELAXED_UNIQUE_CHECKS_F 4, COMPLETE_ROWS_F 8.
     std::uint16_t flags = 0;
@@ -125,8 +142,11 @@ struct rows_event
     std::span<const std::byte> extra_data;
     /// From extra_data: NDB info payload, partition ids.
     std::span<const std::byte> ndb_info;
+    /// From extra_data (MySQL 8.0 partition info): the partition the rows are in.
     std::optional<std::uint16_t> partition_id;
+    /// Updates only: the partition the rows were in before the update.
     std::optional<std::uint16_t> source_partition_id;
+    /// The number of columns of the table, as the rows event states it.
     std::uint64_t column_count = 0;
     /// Columns present in the before image (delete, update) or the only image (write).
     std::span<const std::byte> columns_present;
@@ -136,7 +156,9 @@ struct rows_event
     std::span<const std::byte> rows_data;
     /// The table from the TABLE_MAP for `table_id`; null when none was seen (rows cannot be decoded).
     std::shared_ptr<const table_info> table;
+    /// The event's bytes.
     event_buffer buffer;
+    /// MariaDB compressed rows events: the decompressed rows (empty otherwise).
     event_buffer decompressed;
 
     /// Decodes the row that starts at `offset` in rows_data and advances offset past it. Returns false
@@ -149,8 +171,10 @@ struct rows_event
     class row_iterator;
     class row_range;
     /// The rows, decoded lazily on iteration. Iteration throws binlogstream::error on malformed data;
-    /// use next_row for the error_code form.
+    /// use next_row for the error_code form. The range and its rows are valid while the event lives
+    /// (hence no call on a temporary event).
     [[nodiscard]] row_range rows() const&;
+    /// Deleted: the rows would outlive the temporary event they view.
     row_range rows() && = delete;
 };
 
@@ -164,21 +188,29 @@ public:
     using pointer = const row*;
     using reference = const row&;
 
+    /// The end iterator.
     row_iterator() = default;
+    /// The first row of `ev` (decodes it; throws `binlogstream::error` if malformed).
     explicit row_iterator(const rows_event* ev)
         : ev_(ev)
     {
         advance();
     }
 
+    /// The current row; the reference is overwritten by the next increment (copy the `row` to keep
+    /// it; its views stay tied to the event).
     reference operator*() const noexcept { return current_; }
+    /// As `operator*`.
     pointer operator->() const noexcept { return &current_; }
+    /// Decodes the next row; throws `binlogstream::error` if it is malformed.
     row_iterator& operator++()
     {
         advance();
         return *this;
     }
+    /// As the prefix form (returns nothing: this is an input iterator).
     void operator++(int) { advance(); }
+    /// Equal when both are at the end or both iterate the same event.
     friend bool operator==(const row_iterator& a, const row_iterator& b) noexcept { return a.ev_ == b.ev_; }
 
 private:
@@ -188,14 +220,19 @@ private:
     row current_;
 };
 
+/// The rows of one rows event, for range-for; see `rows_event::rows()`.
 class rows_event::row_range
 {
 public:
+    /// The rows of `ev`, which must outlive the range.
     explicit row_range(const rows_event* ev) noexcept
         : ev_(ev)
     {}
+    /// Decodes the first row (throws `binlogstream::error` if malformed).
     [[nodiscard]] row_iterator begin() const { return row_iterator(ev_); }
+    /// The end iterator.
     [[nodiscard]] row_iterator end() const noexcept { return {}; }
+
 
 private:
     const rows_event* ev_;
