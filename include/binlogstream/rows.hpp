@@ -28,8 +28,8 @@ struct table_map_event
 {
     /// The event's header.
     event_header header;
-    /// The server's id for the table; valid until the server drops it from its table cache (the
-    /// same table may get another id later, and an id may be reused for another table).
+    /// The server's number for the table, which the rows events that follow refer to (the server
+    /// may give the same table another number later, after DDL or a table cache eviction).
     std::uint64_t table_id = 0;
     /// The TABLE_MAP flags (also in `table->flags`).
     std::uint16_t flags = 0;
