@@ -25,6 +25,7 @@ namespace binlogstream {
 class decimal_value
 {
 public:
+    /// An empty decimal (no digits; `to_string` gives "0").
     decimal_value() = default;
     /// `packed` is exactly the column's packed bytes (its size follows from precision and scale).
     decimal_value(std::span<const std::byte> packed, std::uint8_t precision, std::uint8_t scale) noexcept
@@ -33,14 +34,18 @@ public:
         , scale_(scale)
     {}
 
+    /// The packed binary form; a view into the event's buffer (valid while the event lives).
     [[nodiscard]] std::span<const std::byte> packed() const noexcept { return packed_; }
+    /// The declared precision (total number of digits).
     [[nodiscard]] std::uint8_t precision() const noexcept { return precision_; }
     /// Number of digits after the decimal point.
     [[nodiscard]] std::uint8_t scale() const noexcept { return scale_; }
+    /// Whether the value is below zero (a negative zero is not).
     [[nodiscard]] bool is_negative() const noexcept;
 
     /// Appends the exact decimal text with exactly `scale()` fraction digits ("-1.50", "0", "0.000").
     void append_to(std::string& out) const;
+    /// The text of `append_to` as a new string.
     [[nodiscard]] std::string to_string() const;
     /// The value as an integer scaled by 10^scale() (-1.50 at scale 2 gives -150); false when it does
     /// not fit in an int64 (then `out` is unspecified).
@@ -56,8 +61,11 @@ private:
 /// are representable: they are values, never NULL.
 struct date_value
 {
+    /// 0-9999.
     std::uint16_t year = 0;
+    /// 1-12, or 0.
     std::uint8_t month = 0;
+    /// 1-31, or 0.
     std::uint8_t day = 0;
 
     /// 0000-00-00.
@@ -70,18 +78,25 @@ struct date_value
 /// DATETIME (and DATETIME2): a local (zone-less) date and time with microseconds.
 struct datetime_value
 {
+    /// The date part.
     date_value date;
+    /// 0-23.
     std::uint8_t hour = 0;
+    /// 0-59.
     std::uint8_t minute = 0;
+    /// 0-59.
     std::uint8_t second = 0;
+    /// 0-999999.
     std::uint32_t microsecond = 0;
     /// Declared fractional-second precision 0-6 (number of digits printed).
     std::uint8_t fsp = 0;
 
+    /// 0000-00-00 00:00:00.
     [[nodiscard]] bool is_zero() const noexcept
     {
         return date.is_zero() && hour == 0 && minute == 0 && second == 0 && microsecond == 0;
     }
+    /// The date part is not a real calendar date (see `date_value::is_invalid`).
     [[nodiscard]] bool is_invalid() const noexcept { return date.is_invalid(); }
     friend bool operator==(const datetime_value&, const datetime_value&) = default;
 };
@@ -90,10 +105,14 @@ struct datetime_value
 /// server as 0000-00-00 00:00:00) is seconds == 0 and microsecond == 0.
 struct timestamp_value
 {
+    /// Seconds since 1970-01-01 00:00:00 UTC.
     std::int64_t seconds = 0;
+    /// 0-999999.
     std::uint32_t microsecond = 0;
+    /// Declared fractional-second precision 0-6.
     std::uint8_t fsp = 0;
 
+    /// The zero timestamp.
     [[nodiscard]] bool is_zero() const noexcept { return seconds == 0 && microsecond == 0; }
     /// The UTC calendar form.
     [[nodiscard]] datetime_value to_utc() const noexcept;
@@ -103,11 +122,17 @@ struct timestamp_value
 /// TIME (and TIME2): a signed duration, -838:59:59.000000 to 838:59:59.000000.
 struct time_value
 {
+    /// A negative duration (the fields below hold its magnitude).
     bool negative = false;
+    /// 0-838.
     std::uint32_t hours = 0;
+    /// 0-59.
     std::uint8_t minutes = 0;
+    /// 0-59.
     std::uint8_t seconds = 0;
+    /// 0-999999.
     std::uint32_t microseconds = 0;
+    /// Declared fractional-second precision 0-6.
     std::uint8_t fsp = 0;
 
     /// Total microseconds, negative for negative times.
@@ -122,6 +147,7 @@ struct time_value
 /// YEAR: 1901-2155, or 0 for the zero year (stays 0).
 struct year_value
 {
+    /// The year, or 0.
     std::uint16_t year = 0;
     friend bool operator==(const year_value&, const year_value&) = default;
 };
@@ -129,7 +155,9 @@ struct year_value
 /// BIT(width): the bits as an unsigned integer (the first byte on the wire is the most significant).
 struct bit_value
 {
+    /// The value; bit 0 is the last bit of the column.
     std::uint64_t bits = 0;
+    /// The declared width, 1-64.
     std::uint16_t width = 0;
     friend bool operator==(const bit_value&, const bit_value&) = default;
 };
@@ -138,6 +166,7 @@ struct bit_value
 /// string the server stores for an invalid value.
 struct enum_value
 {
+    /// 1-based literal index, or 0.
     std::uint16_t index = 0;
     friend bool operator==(const enum_value&, const enum_value&) = default;
 };
@@ -145,6 +174,7 @@ struct enum_value
 /// SET: a bitmask; bit i set means literal i (`column_info::set_values`, definition order) is present.
 struct set_value
 {
+    /// Bit i: literal i is in the set.
     std::uint64_t bits = 0;
     friend bool operator==(const set_value&, const set_value&) = default;
 };
@@ -162,6 +192,7 @@ enum class text_errors : std::uint8_t
 /// (a LONGTEXT) is a string here unless its column_info says JSON (see decode_cell).
 struct string_value
 {
+    /// The raw bytes (not converted); a view into the event's buffer, valid while the event lives.
     std::string_view bytes;
     /// Collation id (63 = binary, 0 = unknown).
     std::uint16_t collation = 0;
@@ -180,16 +211,21 @@ struct string_value
 /// GEOMETRY: the SRID and the WKB (well-known binary) that follows it.
 struct geometry_value
 {
+    /// The spatial reference system id (little-endian u32 before the WKB).
     std::uint32_t srid = 0;
+    /// The WKB; a view into the event's buffer, valid while the event lives.
     std::span<const std::byte> wkb;
 };
 
 /// VECTOR (MySQL 9): little-endian IEEE float32 elements, viewed in place (maybe unaligned).
 struct vector_value
 {
+    /// The elements' bytes; a view into the event's buffer, valid while the event lives.
     std::span<const std::byte> raw;
 
+    /// The number of elements.
     [[nodiscard]] std::size_t size() const noexcept { return raw.size() / 4; }
+    /// Element `i` (< `size()`, unchecked).
     [[nodiscard]] float operator[](std::size_t i) const noexcept
     {
         std::uint32_t bits = 0;
@@ -210,30 +246,31 @@ struct null_value
 /// What a `value` holds.
 enum class value_kind : std::uint8_t
 {
-    null,
-    int64,
-    uint64,
-    float_,
-    double_,
-    decimal,
-    date,
-    datetime,
-    timestamp,
-    time,
-    year,
-    bit,
-    enum_,
-    set,
-    string,
-    json,
-    geometry,
-    vector,
+    null,     ///< SQL NULL (`null_value`)
+    int64,    ///< signed TINYINT..BIGINT (`std::int64_t`)
+    uint64,   ///< integer columns known to be UNSIGNED (`std::uint64_t`; needs signedness metadata)
+    float_,   ///< FLOAT (`float`)
+    double_,  ///< DOUBLE (`double`)
+    decimal,  ///< DECIMAL (`decimal_value`)
+    date,     ///< DATE (`date_value`)
+    datetime, ///< DATETIME (`datetime_value`)
+    timestamp, ///< TIMESTAMP (`timestamp_value`)
+    time,     ///< TIME (`time_value`)
+    year,     ///< YEAR (`year_value`)
+    bit,      ///< BIT (`bit_value`)
+    enum_,    ///< ENUM (`enum_value`)
+    set,      ///< SET (`set_value`)
+    string,   ///< character and binary strings, TEXT and BLOB (`string_value`)
+    json,     ///< JSON (`json_cell`)
+    geometry, ///< GEOMETRY (`geometry_value`)
+    vector,   ///< VECTOR (`vector_value`)
 };
 
 /// One cell of a row image. Alternatives are listed in `value_kind` order.
 class value
 {
 public:
+    /// The alternatives, in `value_kind` order.
     using storage = std::variant<
         null_value,
         std::int64_t,
@@ -254,13 +291,18 @@ public:
         geometry_value,
         vector_value>;
 
+    /// SQL NULL.
     value() = default;
+    /// A value holding `v` (one of the alternatives).
     template <class T>
     value(T v) noexcept requires std::is_constructible_v<storage, T> : v_(v)
     {}
 
+    /// Which alternative the value holds.
     [[nodiscard]] value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
+    /// Whether the value is SQL NULL.
     [[nodiscard]] bool is_null() const noexcept { return v_.index() == 0; }
+
     /// The variant, for std::visit.
     [[nodiscard]] const storage& data() const noexcept { return v_; }
 
