@@ -73,8 +73,10 @@ struct column_info
     /// max byte length for VARCHAR, fsp for TIME2/DATETIME2/TIMESTAMP2, the (real_type << 8 | length)
     /// pair for STRING, (bytes << 8 | bits) for BIT, float width for FLOAT/DOUBLE.
     std::uint16_t meta = 0;
+    /// Whether the column may hold NULL (the TABLE_MAP's null bitmap).
     bool nullable = true;
-    /// From SIGNEDNESS optional metadata (numeric columns only); false when unknown.
+    /// From SIGNEDNESS optional metadata (numeric columns only) or the table cache; false when
+    /// unknown. Decides whether integers decode as `uint64` or `int64` values.
     bool is_unsigned = false;
     /// Collation id of a character column (DEFAULT_CHARSET / COLUMN_CHARSET metadata, or the cache);
     /// 63 means binary; 0 when unknown.
@@ -83,6 +85,7 @@ struct column_info
     std::string name;
     /// Literals of ENUM and SET columns, in definition order; empty if unknown.
     std::vector<std::string> enum_values;
+    /// See `enum_values`.
     std::vector<std::string> set_values;
     /// GEOMETRY subtype (GEOMETRY_TYPE metadata), 0 = GEOMETRY.
     std::uint32_t geometry_type = 0;
@@ -95,7 +98,9 @@ struct column_info
 /// A part of the primary key: a column index and, for a prefix index, the prefix length (0 = whole).
 struct key_part
 {
+    /// 0-based index into `table_info::columns`.
     std::uint32_t column = 0;
+    /// Prefix length of a prefix index, 0 for the whole column.
     std::uint32_t prefix = 0;
     friend bool operator==(const key_part&, const key_part&) = default;
 };
@@ -116,15 +121,24 @@ enum class table_metadata : std::uint8_t
     unavailable,
 };
 
-/// A table as mapped by a TABLE_MAP event.
+/// A table as mapped by a TABLE_MAP event. Events share it through `std::shared_ptr<const
+/// table_info>`: it stays valid as long as any event (or copy of the pointer) holds it.
 struct table_info
 {
+    /// The TABLE_MAP's table id.
     std::uint64_t table_id = 0;
+    /// The database name.
     std::string schema;
+    /// The table name.
     std::string table;
+    /// The TABLE_MAP flags.
     std::uint16_t flags = 0;
+    /// The columns in table order.
     std::vector<column_info> columns;
+    /// The primary key's parts in key order (PRIMARY_KEY metadata or the table cache); empty when
+    /// unknown or when the table has none.
     std::vector<key_part> primary_key;
+
     /// True when column names came from the binlog itself (binlog_row_metadata=FULL).
     bool names_from_binlog = false;
     /// How each column's cells are laid out in row images (fixed size or length prefix, decoding
