@@ -28,7 +28,9 @@ enum class json_format : std::uint8_t
 /// One JSON cell.
 struct json_cell
 {
+    /// The cell's bytes; a view into the event's buffer, valid while the event lives.
     std::span<const std::byte> data;
+    /// How `data` is encoded.
     json_format format = json_format::mysql_binary;
     /// True when at least 64 readable bytes (SIMDJSON_PADDING) follow `data`, as in an event buffer:
     /// text JSON is then validated in place instead of in a padded copy.
@@ -46,14 +48,14 @@ struct json_cell
 /// Node types of MySQL binary JSON.
 enum class json_type : std::uint8_t
 {
-    null,
-    boolean,
-    int64,
-    uint64,
-    double_,
-    string,
-    object,
-    array,
+    null,    ///< JSON null
+    boolean, ///< true or false (`get_bool`)
+    int64,   ///< int16/int32/int64 (`get_int64`)
+    uint64,  ///< uint16/uint32/uint64 (`get_uint64`)
+    double_, ///< `get_double`
+    string,  ///< `get_string`
+    object,  ///< `size`, `key`, `element`
+    array,   ///< `size`, `element`
     opaque, ///< a MySQL value with no JSON counterpart, tagged with its column type (DECIMAL, DATE...)
 };
 
@@ -62,6 +64,7 @@ enum class json_type : std::uint8_t
 class json_binary_view
 {
 public:
+    /// A JSON null node.
     json_binary_view() = default;
 
     /// Views the root of a binary JSON document (an empty document is JSON null). Checks the root's
@@ -69,24 +72,34 @@ public:
     [[nodiscard]] static std::error_code
     parse(std::span<const std::byte> doc, json_binary_view& out) noexcept;
 
+    /// The node's type.
     [[nodiscard]] json_type type() const noexcept { return type_; }
+    /// A boolean node's value.
     [[nodiscard]] bool get_bool() const noexcept { return int_ != 0; }
+    /// A signed integer node's value.
     [[nodiscard]] std::int64_t get_int64() const noexcept { return int_; }
+    /// An unsigned integer node's value.
     [[nodiscard]] std::uint64_t get_uint64() const noexcept { return static_cast<std::uint64_t>(int_); }
+    /// A double node's value.
     [[nodiscard]] double get_double() const noexcept { return double_; }
-    /// A string node's UTF-8 bytes, or an opaque node's raw data.
+    /// A string node's UTF-8 bytes, or an opaque node's raw data; a view into the document (valid
+    /// while the event lives).
     [[nodiscard]] std::string_view get_string() const noexcept { return string_; }
     /// The column type code of an opaque node (246 NEWDECIMAL, 10 DATE, 11 TIME, 12 DATETIME...).
     [[nodiscard]] std::uint8_t opaque_type() const noexcept { return opaque_type_; }
 
     /// Number of members (object) or elements (array); 0 otherwise.
     [[nodiscard]] std::size_t size() const noexcept { return count_; }
-    /// The i-th element of an array or the i-th member's value of an object.
+    /// The i-th element of an array or the i-th member's value of an object (members in stored
+    /// order). errc::invalid_json when this is not an array or object, `i >= size()`, or the
+    /// entry is malformed.
     [[nodiscard]] std::error_code element(std::size_t i, json_binary_view& out) const noexcept;
-    /// The i-th key of an object.
+    /// The i-th key of an object (a view into the document). errc::invalid_json when this is not an
+    /// object, `i >= size()`, or the key lies outside the document.
     [[nodiscard]] std::error_code key(std::size_t i, std::string_view& out) const noexcept;
 
-    /// Appends this node as MySQL prints it (see json_cell::to_text).
+    /// Appends this node as MySQL prints it (see json_cell::to_text); errc::invalid_json on a
+    /// malformed descendant.
     std::error_code to_text(std::string& out) const;
 
 private:
@@ -104,19 +117,23 @@ private:
 /// The operation of one JSON diff (enum_json_diff_operation).
 enum class json_diff_operation : std::uint8_t
 {
-    replace = 0,
-    insert = 1,
-    remove = 2,
+    replace = 0, ///< JSON_REPLACE / JSON_SET of an existing path
+    insert = 1,  ///< JSON_INSERT / JSON_ARRAY_INSERT / JSON_SET of a new path
+    remove = 2,  ///< JSON_REMOVE
 };
 
 /// One diff of a partially updated JSON column: operation, JSON path text ("$.a[1]") and, except for
 /// remove, the new value as binary JSON.
 struct json_diff
 {
+    /// What the diff does.
     json_diff_operation operation = json_diff_operation::replace;
+    /// The JSON path text; a view into the event's buffer.
     std::string_view path;
+    /// The new value (binary JSON; empty for remove); a view into the event's buffer.
     std::span<const std::byte> value;
 };
+
 
 /// Decodes every diff of one column (the bytes of a `json_format::mysql_diff` cell) and appends them to
 /// `out`. errc::invalid_json or errc::truncated_event on malformed input.
