@@ -117,9 +117,9 @@ private:
 /// The operation of one JSON diff (enum_json_diff_operation).
 enum class json_diff_operation : std::uint8_t
 {
-    replace = 0, ///< JSON_REPLACE / JSON_SET of an existing path
-    insert = 1,  ///< JSON_INSERT / JSON_ARRAY_INSERT / JSON_SET of a new path
-    remove = 2,  ///< JSON_REMOVE
+    replace = 0, ///< replace the value at `path`
+    insert = 1,  ///< insert `value` at `path`
+    remove = 2,  ///< remove the value at `path`
 };
 
 /// One diff of a partially updated JSON column: operation, JSON path text ("$.a[1]") and, except for
