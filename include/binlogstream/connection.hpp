@@ -39,7 +39,7 @@ struct resultset_column
     std::string name;   ///< the column's name or alias
     std::string schema; ///< database of the underlying table, empty for expressions
     std::string table;  ///< table (or alias) of the column, empty for expressions
-    column_type type = column_type::null;
+    column_type type = column_type::null; ///< the column definition's type code
     std::uint16_t flags = 0;   ///< NOT_NULL (1), PRI_KEY (2), UNSIGNED (32), BINARY (128)...
     std::uint16_t charset = 0; ///< collation id; 63 is binary
 };
@@ -48,11 +48,11 @@ struct resultset_column
 /// NULL), or for statements without rows the OK packet's counters.
 struct resultset
 {
-    std::vector<resultset_column> columns;
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    std::uint64_t affected_rows = 0;
-    std::uint64_t last_insert_id = 0;
-    std::uint16_t warnings = 0;
+    std::vector<resultset_column> columns; ///< empty for statements without rows
+    std::vector<std::vector<std::optional<std::string>>> rows; ///< one vector of cells per row
+    std::uint64_t affected_rows = 0;                           ///< OK packet: rows changed
+    std::uint64_t last_insert_id = 0;                          ///< OK packet: LAST_INSERT_ID()
+    std::uint16_t warnings = 0;                                ///< warning count
     std::string info; ///< the OK packet's human-readable message, if any
 
     /// The column names, in order.
@@ -66,6 +66,7 @@ struct server_info
 {
     /// The version string, without MariaDB's "5.5.5-" compatibility prefix ("10.11.6-MariaDB-...").
     std::string version;
+    /// The server flavour, detected from the handshake's version string.
     server_flavor flavor = server_flavor::mysql;
     /// The server's thread id of this connection (what KILL takes).
     std::uint32_t connection_id = 0;
@@ -153,6 +154,7 @@ struct initiate_awaitable
 class connection
 {
 public:
+    /// The executor type (Asio's type-erased executor).
     using executor_type = asio::any_io_executor;
 
     /// A closed connection whose operations will run on `ex`.
@@ -192,7 +194,8 @@ public:
         return initiate(std::forward<CompletionToken>(token), run_query(std::string(sql), out, diag));
     }
 
-    /// Sends COM_PING and waits for the OK. Handler signature: `void(std::error_code)`.
+    /// Sends COM_PING and waits for the OK. `diag` must live until completion. Errors as
+    /// `async_query`. Handler signature: `void(std::error_code)`.
     template <typename CompletionToken>
     auto async_ping(diagnostics& diag, CompletionToken&& token)
     {
@@ -228,6 +231,8 @@ public:
     }
 
     /// As above, with `timeout` instead of the connection's `read_timeout` (zero: no limit).
+    /// Handler signature: `void(std::error_code)`.
+
     template <typename CompletionToken>
     auto
     async_read_packet(std::vector<std::byte>& out, std::chrono::milliseconds timeout, CompletionToken&& token)
