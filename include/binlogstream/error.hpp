@@ -18,7 +18,7 @@ namespace binlogstream {
 /// Errors detected by the client. Values are stable; new ones are only appended.
 enum class errc : int
 {
-    ok = 0,
+    ok = 0, ///< no error (a default `std::error_code` compares equal)
     // Decoding (codec/ and wire/)
     truncated_event = 1,        ///< fewer bytes than a length field or a fixed layout requires
     bad_checksum,               ///< CRC32 of an event does not match
@@ -36,7 +36,8 @@ enum class errc : int
     sequence_mismatch,      ///< packet sequence number out of order
     unexpected_packet,      ///< a packet of a kind not allowed at this point of an exchange
     packet_too_large,       ///< a packet or event larger than the configured limit
-    protocol_version_unsupported,
+    protocol_version_unsupported, ///< the server's handshake is not protocol version 10
+
     auth_plugin_unsupported,     ///< the server asked for an authentication plugin we do not speak
     auth_needs_secure_transport, ///< the plugin would expose the password without TLS (or RSA)
     rsa_key_unavailable,         ///< caching_sha2/sha256 full auth without TLS and no usable public key

@@ -29,10 +29,11 @@ enum class ssl_mode
 /// the handshake); `connection::server_info()` always reports one of the others.
 enum class server_flavor
 {
-    detect,
-    mysql,
-    mariadb,
-    percona, ///< MySQL as packaged by Percona (only recognised when the version string says so)
+    detect,  ///< options only: take the flavour from the server's handshake
+    mysql,   ///< Oracle MySQL (and any server not recognised as another flavour)
+    mariadb, ///< MariaDB
+    percona,
+ ///< MySQL as packaged by Percona (only recognised when the version string says so)
     aurora,  ///< Amazon Aurora MySQL (version string contains "mysql_aurora")
 };
 

@@ -127,14 +127,17 @@ struct replica_report
     std::uint16_t port = 0; ///< the port it reports
 };
 
-/// Severity of a log line.
+/// Severity of a log line. The library currently logs warnings only: a lost connection about to be
+/// reconnected, the table cache's ctl connection reconnecting, table metadata mismatched or
+/// unavailable.
 enum class log_level
 {
-    debug,
-    info,
-    warning,
-    error,
+    debug,   ///< details for troubleshooting
+    info,    ///< normal operation
+    warning, ///< something went wrong and the stream carries on
+    error,   ///< a failure
 };
+
 
 /// The log sink (enable_logging). Silent when empty. Never receives a password.
 using log_function = std::function<void(log_level, std::string_view)>;
