@@ -39,7 +39,8 @@ struct resultset_column
     std::string name;   ///< the column's name or alias
     std::string schema; ///< database of the underlying table, empty for expressions
     std::string table;  ///< table (or alias) of the column, empty for expressions
-    column_type type = column_type::null; ///< the column definition's type code
+    /// The column definition's type code.
+    column_type type = column_type::null;
     std::uint16_t flags = 0;   ///< NOT_NULL (1), PRI_KEY (2), UNSIGNED (32), BINARY (128)...
     std::uint16_t charset = 0; ///< collation id; 63 is binary
 };
@@ -48,11 +49,16 @@ struct resultset_column
 /// NULL), or for statements without rows the OK packet's counters.
 struct resultset
 {
-    std::vector<resultset_column> columns; ///< empty for statements without rows
-    std::vector<std::vector<std::optional<std::string>>> rows; ///< one vector of cells per row
-    std::uint64_t affected_rows = 0;                           ///< OK packet: rows changed
-    std::uint64_t last_insert_id = 0;                          ///< OK packet: LAST_INSERT_ID()
-    std::uint16_t warnings = 0;                                ///< warning count
+    /// The columns; empty for statements without rows.
+    std::vector<resultset_column> columns;
+    /// One vector of cells per row.
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    /// OK packet: the number of rows changed.
+    std::uint64_t affected_rows = 0;
+    /// OK packet: the LAST_INSERT_ID() value.
+    std::uint64_t last_insert_id = 0;
+    /// The warning count.
+    std::uint16_t warnings = 0;
     std::string info; ///< the OK packet's human-readable message, if any
 
     /// The column names, in order.
@@ -232,7 +238,6 @@ public:
 
     /// As above, with `timeout` instead of the connection's `read_timeout` (zero: no limit).
     /// Handler signature: `void(std::error_code)`.
-
     template <typename CompletionToken>
     auto
     async_read_packet(std::vector<std::byte>& out, std::chrono::milliseconds timeout, CompletionToken&& token)

@@ -36,8 +36,8 @@ enum class errc : int
     sequence_mismatch,      ///< packet sequence number out of order
     unexpected_packet,      ///< a packet of a kind not allowed at this point of an exchange
     packet_too_large,       ///< a packet or event larger than the configured limit
-    protocol_version_unsupported, ///< the server's handshake is not protocol version 10
-
+    /// The server's handshake is not protocol version 10 (or lacks CLIENT_PROTOCOL_41).
+    protocol_version_unsupported,
     auth_plugin_unsupported,     ///< the server asked for an authentication plugin we do not speak
     auth_needs_secure_transport, ///< the plugin would expose the password without TLS (or RSA)
     rsa_key_unavailable,         ///< caching_sha2/sha256 full auth without TLS and no usable public key

@@ -79,7 +79,8 @@ struct format_description_event
 };
 
 /// Status variables of a QUERY event (one optional per known code). Parsing stops at the first unknown
-/// code: the bytes from there on are kept in `unparsed` with the code in `unknown_code`.
+/// code: the bytes from there on are kept in `unparsed` with the code in `unknown_code`. The views
+/// point into the query event's buffer and are valid as long as that event lives.
 struct query_status_vars
 {
     /// Q_AUTO_INCREMENT: the session's auto_increment_increment and auto_increment_offset.
@@ -354,7 +355,6 @@ struct heartbeat_event
     event_header header;
     /// The binlog file the server is sending from.
     std::string log_file;
-
     /// v2 carries a 64-bit position; v1 uses header.log_pos.
     std::uint64_t position = 0;
 };
@@ -583,7 +583,6 @@ struct unknown_event
     /// The event's bytes.
     event_buffer buffer;
 };
-
 
 /// Any binlog event.
 using event = std::variant<

@@ -195,5 +195,4 @@ struct event_header
     std::uint16_t flags = 0;
 };
 
-
 } // namespace binlogstream

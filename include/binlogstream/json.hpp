@@ -56,7 +56,7 @@ enum class json_type : std::uint8_t
     string,  ///< `get_string`
     object,  ///< `size`, `key`, `element`
     array,   ///< `size`, `element`
-    opaque, ///< a MySQL value with no JSON counterpart, tagged with its column type (DECIMAL, DATE...)
+    opaque,  ///< a MySQL value with no JSON counterpart, tagged with its column type (DECIMAL, DATE...)
 };
 
 /// A node of a MySQL binary JSON document, viewed in place. Obtain the root with `parse`; children
@@ -133,7 +133,6 @@ struct json_diff
     /// The new value (binary JSON; empty for remove); a view into the event's buffer.
     std::span<const std::byte> value;
 };
-
 
 /// Decodes every diff of one column (the bytes of a `json_format::mysql_diff` cell) and appends them to
 /// `out`. errc::invalid_json or errc::truncated_event on malformed input.

@@ -29,11 +29,13 @@ enum class ssl_mode
 /// the handshake); `connection::server_info()` always reports one of the others.
 enum class server_flavor
 {
-    detect,  ///< options only: take the flavour from the server's handshake
-    mysql,   ///< Oracle MySQL (and any server not recognised as another flavour)
-    mariadb, ///< MariaDB
-    percona,
- ///< MySQL as packaged by Percona (only recognised when the version string says so)
+    /// Options only: take the flavour from the server's handshake.
+    detect,
+    /// Oracle MySQL (and any server not recognised as another flavour).
+    mysql,
+    /// MariaDB.
+    mariadb,
+    percona, ///< MySQL as packaged by Percona (only recognised when the version string says so)
     aurora,  ///< Amazon Aurora MySQL (version string contains "mysql_aurora")
 };
 

@@ -233,7 +233,6 @@ public:
     /// The end iterator.
     [[nodiscard]] row_iterator end() const noexcept { return {}; }
 
-
 private:
     const rows_event* ev_;
 };

@@ -138,7 +138,6 @@ enum class log_level
     error,   ///< a failure
 };
 
-
 /// The log sink (enable_logging). Silent when empty. Never receives a password.
 using log_function = std::function<void(log_level, std::string_view)>;
 

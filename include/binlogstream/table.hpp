@@ -138,7 +138,6 @@ struct table_info
     /// The primary key's parts in key order (PRIMARY_KEY metadata or the table cache); empty when
     /// unknown or when the table has none.
     std::vector<key_part> primary_key;
-
     /// True when column names came from the binlog itself (binlog_row_metadata=FULL).
     bool names_from_binlog = false;
     /// How each column's cells are laid out in row images (fixed size or length prefix, decoding

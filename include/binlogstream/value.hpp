@@ -246,24 +246,24 @@ struct null_value
 /// What a `value` holds.
 enum class value_kind : std::uint8_t
 {
-    null,     ///< SQL NULL (`null_value`)
-    int64,    ///< signed TINYINT..BIGINT (`std::int64_t`)
-    uint64,   ///< integer columns known to be UNSIGNED (`std::uint64_t`; needs signedness metadata)
-    float_,   ///< FLOAT (`float`)
-    double_,  ///< DOUBLE (`double`)
-    decimal,  ///< DECIMAL (`decimal_value`)
-    date,     ///< DATE (`date_value`)
-    datetime, ///< DATETIME (`datetime_value`)
+    null,      ///< SQL NULL (`null_value`)
+    int64,     ///< TINYINT..BIGINT not known to be UNSIGNED (`std::int64_t`)
+    uint64,    ///< integer columns known to be UNSIGNED (`std::uint64_t`; needs signedness metadata)
+    float_,    ///< FLOAT (`float`)
+    double_,   ///< DOUBLE (`double`)
+    decimal,   ///< DECIMAL (`decimal_value`)
+    date,      ///< DATE (`date_value`)
+    datetime,  ///< DATETIME (`datetime_value`)
     timestamp, ///< TIMESTAMP (`timestamp_value`)
-    time,     ///< TIME (`time_value`)
-    year,     ///< YEAR (`year_value`)
-    bit,      ///< BIT (`bit_value`)
-    enum_,    ///< ENUM (`enum_value`)
-    set,      ///< SET (`set_value`)
-    string,   ///< character and binary strings, TEXT and BLOB (`string_value`)
-    json,     ///< JSON (`json_cell`)
-    geometry, ///< GEOMETRY (`geometry_value`)
-    vector,   ///< VECTOR (`vector_value`)
+    time,      ///< TIME (`time_value`)
+    year,      ///< YEAR (`year_value`)
+    bit,       ///< BIT (`bit_value`)
+    enum_,     ///< ENUM (`enum_value`)
+    set,       ///< SET (`set_value`)
+    string,    ///< character and binary strings, TEXT and BLOB (`string_value`)
+    json,      ///< JSON (`json_cell`)
+    geometry,  ///< GEOMETRY (`geometry_value`)
+    vector,    ///< VECTOR (`vector_value`)
 };
 
 /// One cell of a row image. Alternatives are listed in `value_kind` order.
@@ -302,7 +302,6 @@ public:
     [[nodiscard]] value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
     /// Whether the value is SQL NULL.
     [[nodiscard]] bool is_null() const noexcept { return v_.index() == 0; }
-
     /// The variant, for std::visit.
     [[nodiscard]] const storage& data() const noexcept { return v_; }
 
