@@ -283,6 +283,7 @@ struct std::hash<binlogstream::file_position>
     }
 };
 
+/// Hash of a UUID's bytes.
 template <>
 struct std::hash<binlogstream::uuid>
 {
@@ -294,6 +295,7 @@ struct std::hash<binlogstream::uuid>
     }
 };
 
+/// Hash of a GTID (UUID, tag and number).
 template <>
 struct std::hash<binlogstream::gtid>
 {
@@ -304,6 +306,7 @@ struct std::hash<binlogstream::gtid>
     }
 };
 
+/// Hash of a MariaDB GTID.
 template <>
 struct std::hash<binlogstream::mariadb_gtid>
 {
@@ -314,6 +317,7 @@ struct std::hash<binlogstream::mariadb_gtid>
     }
 };
 
+/// Hash of a GTID set (of its canonical text; costs a `to_string`).
 template <>
 struct std::hash<binlogstream::gtid_set>
 {
