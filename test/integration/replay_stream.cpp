@@ -433,7 +433,9 @@ BOOST_AUTO_TEST_CASE(heartbeat_v2_keeps_the_stream_alive_and_is_not_delivered)
             BOOST_TEST((end == asio::error::operation_aborted), end.message());
             BOOST_TEST(reconnects == 0u);
             auto rec = server.record();
-            BOOST_TEST(rec.connections == 1u);
+            // One dump: the stream never reconnected. (The table cache may log in a second time to
+            // read information_schema, since this MySQL file's TABLE_MAPs carry no column names.)
+            BOOST_TEST(rec.dumps == 1u);
             BOOST_TEST((rec.dump_flags & 0x02) != 0); // USE_HEARTBEAT_EVENT_V2 requested
             BOOST_TEST(rec.heartbeat_period_ns == 50'000'000u);
             BOOST_TEST(rec.heartbeats_sent >= 30u);

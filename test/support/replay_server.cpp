@@ -509,6 +509,7 @@ struct replay_server::impl
         }
         note([&](replay_record& r) {
             r.dump_command = req.command;
+            ++r.dumps;
             r.dump_flags = req.flags;
             r.dump_file = req.file;
             r.dump_position = req.position;

@@ -54,7 +54,8 @@ struct replay_options
 /// What the server saw and did, for the tests' assertions.
 struct replay_record
 {
-    std::size_t connections = 0;
+    std::size_t connections = 0; ///< every login, the table cache's ctl connection included
+    std::size_t dumps = 0;       ///< COM_BINLOG_DUMP / COM_BINLOG_DUMP_GTID requests
     std::vector<std::string> queries;
     std::vector<std::string> auth_paths; ///< per login: "fast", "full-tls", "full-rsa", "denied"...
     std::size_t public_key_requests = 0;
