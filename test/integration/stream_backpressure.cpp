@@ -119,7 +119,10 @@ BOOST_AUTO_TEST_CASE(a_slow_consumer_stops_the_reader_and_memory_stays_bounded)
     // are all that may pass while the consumer pauses, far below the transaction.
     BOOST_TEST(bytes_while_paused < transaction_bytes / 3);
     // Consuming the whole transaction grows the process by far less than the transaction's size.
+    // (Not under AddressSanitizer: its quarantine keeps freed memory resident on purpose.)
+#if !defined(__SANITIZE_ADDRESS__)
     BOOST_TEST(rss_peak < rss_base + 16u * 1024 * 1024);
+#endif
 }
 
 BOOST_AUTO_TEST_SUITE_END()
