@@ -19,7 +19,15 @@ std::string name_key(std::string_view schema, std::string_view table)
 
 std::string display(std::string_view schema, std::string_view table)
 {
-    return "`" + std::string(schema) + "`.`" + std::string(table) + "`";
+    // Appended piece by piece: g++ 12 at -O3 reports a false -Wrestrict on `"`" + std::string&&`.
+    std::string out;
+    out.reserve(schema.size() + table.size() + 5);
+    out += '`';
+    out += schema;
+    out += "`.`";
+    out += table;
+    out += '`';
+    return out;
 }
 
 } // namespace
