@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -166,7 +167,7 @@ private:
         std::ostringstream s;
         s << "('" << text_value() << "'," << (rng_() % 2000000) / 1000.0 << ",'2026-11-" << 1 + rng_() % 28
           << " 12:34:56." << rng_() % 1000 << "','{\"k\":" << rng_() % 1000 << ",\"a\":[1,\"two\",null]}',X'"
-          << std::hex << rng_() % 0xffffffu << std::dec << "0A','"
+          << std::hex << std::setw(6) << std::setfill('0') << rng_() % 0xffffffu << std::dec << "0A','"
           << (rng_() % 3 == 0 ? "red"
               : rng_() % 2    ? "green"
                               : "blue")
@@ -367,6 +368,7 @@ int main(int argc, char** argv)
         while (pick >= fault_weights[kind])
             pick -= fault_weights[kind++];
         const std::uint64_t size_before = file_size(out_path);
+        const auto t_fault = clock_type::now();
         switch (kind)
         {
             case proxy_cut:
@@ -406,8 +408,8 @@ int main(int argc, char** argv)
         ++counts[kind];
         ++injected;
         // Delivery resumed once the output grows past its size at the fault (after a kill -9 of the
-        // tool, the restart first cuts it back to the checkpoint).
-        const auto t_fault = clock_type::now();
+        // tool, the restart first cuts it back to the checkpoint). Measured from the fault's start,
+        // so a server fault's figure includes the server's own restart.
         bool resumed = false;
         while (clock_type::now() - t_fault < 60s)
         {
