@@ -195,9 +195,12 @@ private:
                   << "', f = f + 1, e = 'blue' WHERE id = " << 1 + rng_() % (approx_a_ + 1) << ";";
                 break;
             case 4:
-                s << "UPDATE t_b SET n = n + 1, txt = CONCAT(txt, '+') WHERE id BETWEEN "
-                  << (rng_() % next_b_) << " AND " << (rng_() % next_b_) + 3 << ";";
-                break;
+            {
+                auto first = rng_() % next_b_;
+                s << "UPDATE t_b SET n = n + 1, txt = CONCAT(LEFT(txt, 40), '+') WHERE id BETWEEN " << first
+                  << " AND " << first + 3 << ";";
+            }
+            break;
             case 5:
                 s << "DELETE FROM t_a WHERE id = " << 1 + rng_() % (approx_a_ + 1) << ";";
                 break;
@@ -394,16 +397,20 @@ int main(int argc, char** argv)
                 break;
             case server_restart:
             case server_kill9:
-                if (kind == server_restart)
-                    soak::stop_server(pid_file);
-                else
-                    soak::run({cfg.sandbox, "kill9", "main"});
-                if (soak::run({cfg.sandbox, "start"}) != 0)
+            {
+                // scripts/sandbox kill9 does not wait for the process to go, and its start refuses a
+                // port still held: stop_server waits for the pid either way.
+                soak::stop_server(pid_file, kind == server_restart ? SIGTERM : SIGKILL);
+                int rc = soak::run({cfg.sandbox, "start"});
+                for (int attempt = 0; rc != 0 && attempt < 5; ++attempt)
                 {
-                    std::cerr << "soak: the sandbox did not start again\n";
-                    return 1;
+                    std::this_thread::sleep_for(1s);
+                    rc = soak::run({cfg.sandbox, "start"});
                 }
+                if (rc != 0)
+                    soak::die("the sandbox did not start again");
                 break;
+            }
         }
         ++counts[kind];
         ++injected;

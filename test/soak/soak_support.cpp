@@ -1,5 +1,6 @@
 #include "soak/soak_support.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -27,11 +28,7 @@ std::vector<char*> c_strings(std::vector<std::string>& v)
     return out;
 }
 
-[[noreturn]] void die(const std::string& what)
-{
-    std::cerr << "soak: " << what << '\n';
-    std::exit(1);
-}
+std::atomic<pid_t> live_tool{-1};
 
 std::string last_lines(const std::string& path, std::size_t n)
 {
@@ -55,6 +52,14 @@ std::string string_after(const std::string& line, std::size_t at)
 }
 
 } // namespace
+
+void die(const std::string& what)
+{
+    std::cerr << "soak: " << what << "\nsoak: FAIL" << std::endl;
+    if (pid_t pid = live_tool; pid > 0)
+        ::kill(pid, SIGKILL);
+    std::_Exit(1); // other threads still run: no destructors
+}
 
 child spawn_with_stdin_pipe(const std::vector<std::string>& argv, const std::string& log_path)
 {
@@ -153,15 +158,15 @@ std::string capture(const std::vector<std::string>& argv, int& rc)
     return out;
 }
 
-void stop_server(const std::string& pid_file)
+void stop_server(const std::string& pid_file, int sig)
 {
     std::ifstream in(pid_file);
     pid_t pid = 0;
     if (!(in >> pid) || pid <= 0)
         return;
-    if (::kill(pid, SIGTERM) != 0)
+    if (::kill(pid, sig) != 0)
         return;
-    for (int i = 0; i < 300 && ::kill(pid, 0) == 0; ++i)
+    for (int i = 0; i < 600 && ::kill(pid, 0) == 0; ++i)
         ::usleep(100000);
 }
 
@@ -306,6 +311,7 @@ pid_t tool_process::spawn(const std::vector<std::string>& args)
         die("cannot start " + tool_);
     ++starts_;
     rss_.watch(pid);
+    live_tool = pid;
     return pid;
 }
 

@@ -32,8 +32,11 @@ int run(const std::vector<std::string>& argv);
 /// Runs a command and returns its stdout; `rc` receives the exit status.
 std::string capture(const std::vector<std::string>& argv, int& rc);
 
-/// SIGTERM to the server of `pid_file`, then waits (30 s at most) for it to end.
-void stop_server(const std::string& pid_file);
+/// `sig` to the server of `pid_file`, then waits (60 s at most) for it to end.
+void stop_server(const std::string& pid_file, int sig);
+
+/// Says why on stderr, kills the tool (its pid is registered by tool_process) and exits with 1.
+[[noreturn]] void die(const std::string& what);
 
 /// The `mariadb` client as root over the sandbox's socket.
 struct sql_client
