@@ -309,6 +309,8 @@ int main(int argc, char** argv)
               << cfg.max_seconds << " s, work dir " << cfg.work << std::endl;
     std::mt19937_64 rng(cfg.seed);
 
+    if (soak::run({cfg.sandbox, "start"}) != 0) // idempotent; revives a server a failed run left down
+        soak::die("the sandbox does not start");
     const soak::sql_client sql{socket};
     sql.run(
         "DROP DATABASE IF EXISTS bls_soak; CREATE DATABASE bls_soak; "
