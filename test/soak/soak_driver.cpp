@@ -432,6 +432,14 @@ int main(int argc, char** argv)
         }
         const double took = std::chrono::duration<double>(clock_type::now() - t_fault).count();
         worst[kind] = std::max(worst[kind], took);
+        if (resumed && took > 2.0 && kind != proxy_stall && kind != server_restart && kind != server_kill9)
+        {
+            char text[160];
+            std::snprintf(
+                text, sizeof text, "slow: delivery resumed %.2f s after: %s", took, fault_names[kind]
+            );
+            log(text);
+        }
         if (!resumed)
         {
             ++no_recovery;
@@ -481,8 +489,10 @@ int main(int argc, char** argv)
               << ", altered: " << verdict.altered << ", not in the binlog: " << verdict.phantom << "\n"
               << "worst time to deliver again after a fault: " << worst_all
               << " s; faults without recovery: " << no_recovery << "\n"
-              << "tool: " << tool.starts() << " starts, " << tool.unexpected_exits()
-              << " unexpected exits, peak RSS (VmHWM) " << rss.peak_kib() / 1024.0 << " MiB\n"
+              << "tool: " << tool.starts() << " starts, " << tool.unexpected_exits() << " unexpected exits, "
+              << soak::count_lines_with(tool_log, "bytes written to stdout after")
+              << " restarts cut back output written after the checkpoint, peak RSS (VmHWM) "
+              << rss.peak_kib() / 1024.0 << " MiB\n"
               << "final catch-up: " << catch_seconds << " s, exit " << catch_rc << " (clean stop exit "
               << term_rc << ")\n";
     for (const auto& d : verdict.details)

@@ -218,6 +218,15 @@ std::vector<std::string> lines(const std::string& text)
     return out;
 }
 
+std::size_t count_lines_with(const std::string& path, const std::string& text)
+{
+    std::ifstream in(path);
+    std::size_t n = 0;
+    for (std::string l; std::getline(in, l);)
+        n += l.find(text) != std::string::npos ? 1 : 0;
+    return n;
+}
+
 std::string field(const std::string& row, std::size_t n)
 {
     std::string line = row.substr(0, row.find('\n'));

@@ -50,6 +50,8 @@ struct sql_client
 };
 
 std::vector<std::string> lines(const std::string& text);
+/// How many lines of the file at `path` contain `text`.
+std::size_t count_lines_with(const std::string& path, const std::string& text);
 /// The n-th tab-separated field of the first line.
 std::string field(const std::string& row, std::size_t n);
 
