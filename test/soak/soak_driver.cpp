@@ -7,7 +7,10 @@
 // was lost, repeated, altered or invented, or when delivery did not resume after a fault.
 //
 //   soak_driver [--faults N] [--max-seconds S] [--seed N] [--work DIR] [--tool PATH]
-//               [--sandbox PATH] [--ssl-mode MODE]
+//               [--sandbox PATH] [--ssl-mode MODE] [--kinds cut,stall,kill,flush,tool,restart,crash]
+//
+// --seed fixes the sequence of fault kinds, their parameters and the load's statements, not the
+// moments (those depend on timing). --kinds restricts the faults, to reproduce one kind's problem.
 //
 // It reads the sandbox's address from the BINLOGSTREAM_TEST_* variables (`scripts/sandbox env`),
 // writes in the schema `bls_soak` (dropped and created at start) and leaves the server running.
@@ -66,6 +69,8 @@ const char* const fault_names[fault_kinds] = {
 // Relative weights: server faults are rarer (each costs seconds of downtime), stalls too (each waits
 // for the 2 x heartbeat + 2 s deadline).
 const int fault_weights[fault_kinds] = {24, 8, 22, 14, 16, 8, 8};
+// Short names for --kinds.
+const char* const fault_keys[fault_kinds] = {"cut", "stall", "kill", "flush", "tool", "restart", "crash"};
 
 struct settings
 {
@@ -76,6 +81,7 @@ struct settings
     std::string tool = BINLOGSTREAM_BINARY_DIR "/samples/binlogstream";
     std::string sandbox = BINLOGSTREAM_SOURCE_DIR "/scripts/sandbox";
     std::string ssl_mode = "disabled";
+    std::string kinds; // comma list of fault_keys; empty: all
 };
 
 std::string env_or_die(const char* name)
@@ -282,10 +288,13 @@ int main(int argc, char** argv)
             cfg.sandbox = value();
         else if (a == "--ssl-mode")
             cfg.ssl_mode = value();
+        else if (a == "--kinds")
+            cfg.kinds = value();
         else
         {
             std::cerr << "usage: soak_driver [--faults N] [--max-seconds S] [--seed N] [--work DIR] "
-                         "[--tool PATH] [--sandbox PATH] [--ssl-mode MODE]\n";
+                         "[--tool PATH] [--sandbox PATH] [--ssl-mode MODE] "
+                         "[--kinds cut,stall,kill,flush,tool,restart,crash]\n";
             return 2;
         }
     }
@@ -358,9 +367,18 @@ int main(int argc, char** argv)
     int no_recovery = 0;
     const auto t_start = clock_type::now();
     const auto deadline = t_start + std::chrono::seconds(cfg.max_seconds);
+    int weights[fault_kinds];
     int total_weight = 0;
-    for (int w : fault_weights)
-        total_weight += w;
+    for (int k = 0; k < fault_kinds; ++k)
+    {
+        bool chosen =
+            cfg.kinds.empty() ||
+            ("," + cfg.kinds + ",").find(std::string(",") + fault_keys[k] + ",") != std::string::npos;
+        weights[k] = chosen ? fault_weights[k] : 0;
+        total_weight += weights[k];
+    }
+    if (total_weight == 0)
+        soak::die("--kinds names no fault kind");
     std::this_thread::sleep_for(1s);
 
     int injected = 0;
@@ -370,8 +388,8 @@ int main(int argc, char** argv)
         tool.check_alive();
         int pick = static_cast<int>(rng() % static_cast<std::uint64_t>(total_weight));
         int kind = 0;
-        while (pick >= fault_weights[kind])
-            pick -= fault_weights[kind++];
+        while (pick >= weights[kind])
+            pick -= weights[kind++];
         const std::uint64_t size_before = file_size(out_path);
         const auto t_fault = clock_type::now();
         switch (kind)
