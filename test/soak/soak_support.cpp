@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <spawn.h>
 #include <sstream>
@@ -156,6 +157,46 @@ std::string capture(const std::vector<std::string>& argv, int& rc)
     ::close(fds[0]);
     rc = wait_exit(pid);
     return out;
+}
+
+int for_each_line(const std::vector<std::string>& argv, const std::function<void(const std::string&)>& fn)
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        die("pipe failed");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    auto store = argv;
+    auto args = c_strings(store);
+    pid_t pid = -1;
+    int spawn_rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(fds[1]);
+    if (spawn_rc != 0)
+        die("cannot start " + argv[0]);
+    std::string pending;
+    char buf[65536];
+    for (;;)
+    {
+        auto n = ::read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        pending.append(buf, static_cast<std::size_t>(n));
+        std::size_t from = 0;
+        for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', from))
+        {
+            fn(pending.substr(from, nl - from));
+            from = nl + 1;
+        }
+        pending.erase(0, from);
+    }
+    if (!pending.empty())
+        fn(pending);
+    ::close(fds[0]);
+    return wait_exit(pid);
 }
 
 void stop_server(const std::string& pid_file, int sig)
@@ -373,24 +414,19 @@ std::map<std::string, row_list> read_binlog(const std::vector<std::string>& file
     std::map<std::string, row_list> out;
     std::vector<std::string> argv{"mariadb-binlog", "--no-defaults", "-v", "--base64-output=DECODE-ROWS"};
     argv.insert(argv.end(), files.begin(), files.end());
-    int rc = 0;
-    const std::string text = capture(argv, rc);
-    if (rc != 0)
-        die("mariadb-binlog failed");
-    std::istringstream in(text);
     std::string gtid;
     std::string pending; // "insert t_a" until its first column's value is read
-    for (std::string l; std::getline(in, l);)
-    {
+    // Line by line from the pipe: the decoded text of a long run is over a gigabyte.
+    int rc = for_each_line(argv, [&](const std::string& l) {
         if (l.rfind("#", 0) == 0 && l.rfind("###", 0) != 0)
         {
             auto at = l.find("GTID ");
             if (at != std::string::npos)
                 gtid = l.substr(at + 5, l.find(' ', at + 5) - (at + 5));
-            continue;
+            return;
         }
         if (l.rfind("### ", 0) != 0)
-            continue;
+            return;
         static const std::pair<const char*, const char*> heads[] = {
             {"### INSERT INTO `bls_soak`.`", "insert "},
             {"### UPDATE `bls_soak`.`", "update "},
@@ -404,13 +440,15 @@ std::map<std::string, row_list> read_binlog(const std::vector<std::string>& file
                 head = true;
             }
         if (head)
-            continue;
+            return;
         if (!pending.empty() && l.rfind("###   @1=", 0) == 0)
         {
             out[gtid].push_back(pending + " " + l.substr(9));
             pending.clear();
         }
-    }
+    });
+    if (rc != 0)
+        die("mariadb-binlog failed");
     return out;
 }
 

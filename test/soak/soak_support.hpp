@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <sys/types.h>
@@ -29,6 +30,8 @@ bool exited(pid_t pid);
 int wait_exit(pid_t pid);
 /// Runs a command to completion (stdout and stderr inherited); its exit status.
 int run(const std::vector<std::string>& argv);
+/// Runs a command and calls `fn` with each line of its stdout (without the newline); its exit status.
+int for_each_line(const std::vector<std::string>& argv, const std::function<void(const std::string&)>& fn);
 /// Runs a command and returns its stdout; `rc` receives the exit status.
 std::string capture(const std::vector<std::string>& argv, int& rc);
 
