@@ -382,6 +382,8 @@ int main(int argc, char** argv)
     std::this_thread::sleep_for(1s);
 
     int injected = 0;
+    int previous_kind = -1;
+    auto previous_time = clock_type::now();
     while (injected < cfg.faults && clock_type::now() < deadline)
     {
         std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 700));
@@ -452,12 +454,21 @@ int main(int argc, char** argv)
         worst[kind] = std::max(worst[kind], took);
         if (resumed && took > 2.0 && kind != proxy_stall && kind != server_restart && kind != server_kill9)
         {
-            char text[160];
+            // The previous fault is a clue: so far slow ones followed server restarts.
+            char text[256];
             std::snprintf(
-                text, sizeof text, "slow: delivery resumed %.2f s after: %s", took, fault_names[kind]
+                text,
+                sizeof text,
+                "slow: delivery resumed %.2f s after: %s (previous fault: %s, %.1f s earlier)",
+                took,
+                fault_names[kind],
+                previous_kind < 0 ? "none" : fault_names[previous_kind],
+                std::chrono::duration<double>(t_fault - previous_time).count()
             );
             log(text);
         }
+        previous_kind = kind;
+        previous_time = t_fault;
         if (!resumed)
         {
             ++no_recovery;
