@@ -12,6 +12,7 @@
 #include <iostream>
 #include <spawn.h>
 #include <sstream>
+#include <string_view>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,7 +128,10 @@ int run(const std::vector<std::string>& argv)
     return wait_exit(pid);
 }
 
-std::string capture(const std::vector<std::string>& argv, int& rc)
+namespace {
+
+// Runs argv with its stdout on a pipe, hands each chunk read to on_chunk, and returns the exit code.
+int read_child(const std::vector<std::string>& argv, const std::function<void(std::string_view)>& on_chunk)
 {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
@@ -143,7 +147,6 @@ std::string capture(const std::vector<std::string>& argv, int& rc)
     ::close(fds[1]);
     if (spawn_rc != 0)
         die("cannot start " + argv[0]);
-    std::string out;
     char buf[65536];
     for (;;)
     {
@@ -152,39 +155,26 @@ std::string capture(const std::vector<std::string>& argv, int& rc)
             continue;
         if (n <= 0)
             break;
-        out.append(buf, static_cast<std::size_t>(n));
+        on_chunk(std::string_view(buf, static_cast<std::size_t>(n)));
     }
     ::close(fds[0]);
-    rc = wait_exit(pid);
+    return wait_exit(pid);
+}
+
+} // namespace
+
+std::string capture(const std::vector<std::string>& argv, int& rc)
+{
+    std::string out;
+    rc = read_child(argv, [&](std::string_view chunk) { out.append(chunk); });
     return out;
 }
 
 int for_each_line(const std::vector<std::string>& argv, const std::function<void(const std::string&)>& fn)
 {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        die("pipe failed");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    auto store = argv;
-    auto args = c_strings(store);
-    pid_t pid = -1;
-    int spawn_rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(fds[1]);
-    if (spawn_rc != 0)
-        die("cannot start " + argv[0]);
     std::string pending;
-    char buf[65536];
-    for (;;)
-    {
-        auto n = ::read(fds[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        pending.append(buf, static_cast<std::size_t>(n));
+    int rc = read_child(argv, [&](std::string_view chunk) {
+        pending.append(chunk);
         std::size_t from = 0;
         for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', from))
         {
@@ -192,11 +182,10 @@ int for_each_line(const std::vector<std::string>& argv, const std::function<void
             from = nl + 1;
         }
         pending.erase(0, from);
-    }
+    });
     if (!pending.empty())
         fn(pending);
-    ::close(fds[0]);
-    return wait_exit(pid);
+    return rc;
 }
 
 void stop_server(const std::string& pid_file, int sig)
