@@ -25,4 +25,29 @@ with_text(std::vector<std::byte> head, std::string_view text, std::vector<std::b
     return head;
 }
 
+/// Decodes base64 text (as MariaDB's documentation prints events); characters outside the alphabet,
+/// padding included, are skipped.
+inline std::vector<std::byte> base64(std::string_view in)
+{
+    static constexpr std::string_view chars =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::vector<std::byte> out;
+    unsigned val = 0;
+    int bits = -8;
+    for (char c : in)
+    {
+        auto p = chars.find(c);
+        if (p == std::string_view::npos)
+            continue;
+        val = (val << 6) | static_cast<unsigned>(p);
+        bits += 6;
+        if (bits >= 0)
+        {
+            out.push_back(static_cast<std::byte>((val >> bits) & 0xff));
+            bits -= 8;
+        }
+    }
+    return out;
+}
+
 } // namespace binlogstream::test

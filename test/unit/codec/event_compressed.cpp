@@ -12,6 +12,7 @@
 
 #include "codec/event_decoder.hpp"
 #include "codec/payload.hpp"
+#include "common/bytes.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <zlib.h>
@@ -21,30 +22,9 @@
 
 namespace bls = binlogstream;
 namespace codec = binlogstream::codec;
+using binlogstream::test::base64;
 
 namespace {
-
-std::vector<std::byte> base64(std::string_view in)
-{
-    static const std::string_view chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::vector<std::byte> out;
-    unsigned val = 0;
-    int bits = -8;
-    for (char c : in)
-    {
-        auto p = chars.find(c);
-        if (p == std::string_view::npos)
-            continue;
-        val = (val << 6) | static_cast<unsigned>(p);
-        bits += 6;
-        if (bits >= 0)
-        {
-            out.push_back(static_cast<std::byte>((val >> bits) & 0xff));
-            bits -= 8;
-        }
-    }
-    return out;
-}
 
 std::vector<std::byte> mariadb_compress(std::span<const std::byte> raw)
 {
