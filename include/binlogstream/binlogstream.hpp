@@ -17,4 +17,5 @@
 #include <binlogstream/stream.hpp>
 #include <binlogstream/stream_options.hpp>
 #include <binlogstream/table.hpp>
+#include <binlogstream/text.hpp>
 #include <binlogstream/value.hpp>

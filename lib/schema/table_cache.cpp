@@ -245,6 +245,11 @@ void table_cache::on_server_restart()
             pending_.erase(t.get());
     registry_.clear();
     by_id_.clear();
+    // What information_schema said before the restart is forgotten too: while the server was down,
+    // or through DDL it did not log, its tables may have changed in ways that keep the column
+    // types (which find_mismatch checks) but not the names. One query per table after a restart.
+    for (auto& [key, entry] : by_name_)
+        forget_name(entry);
 }
 
 } // namespace binlogstream::schema

@@ -82,7 +82,8 @@ public:
     /// A Query event: forgets what a DDL may have changed (nothing when frozen).
     void on_query(std::string_view sql, std::string_view default_schema);
 
-    /// The server restarted: table ids mean other tables from here on.
+    /// The server restarted: table ids mean other tables from here on, and every name is read
+    /// again on its next TABLE_MAP without names.
     void on_server_restart();
 
     [[nodiscard]] table_cache_statistics& stats() noexcept { return stats_; }
