@@ -332,7 +332,7 @@ BOOST_AUTO_TEST_CASE(dump_and_tail_under_both_policies)
     BOOST_TEST(dumped.status == 0);
     std::vector<std::string> values;
     for (auto line : bt::json_lines(dumped.out).lines)
-        if (bt::member_text(line, "table") == "\"t\"" && bt::member_text(line, "log_pos") != "" &&
+        if (bt::member_text(line, "type") == "\"write_rows\"" && bt::member_text(line, "table") == "\"t\"" &&
             std::stoull(bt::member_text(line, "pos")) >= b.start.offset)
             values.push_back(bt::member_text(line["rows"].at(0)["after"], "s"));
     BOOST_TEST(
