@@ -6,6 +6,7 @@
 #include "codec/cell.hpp"
 #include "codec/decimal.hpp"
 #include "codec/temporal.hpp"
+#include "codec/temporal_hires.hpp"
 
 #include <cstring>
 
@@ -105,13 +106,19 @@ inline std::error_code decode_cell_inline(
             out = value(decode_date(p));
             break;
         case column_type::time:
-            out = value(decode_old_time(p));
-            break;
         case column_type::datetime:
-            out = value(decode_old_datetime(p));
-            break;
         case column_type::timestamp:
-            out = value(timestamp_value{std::int64_t(cell_detail::load_le_n(p)), 0, 0});
+            if (col.meta != 0) // a MariaDB hires column, sized by the table cache
+            {
+                if (auto ec = decode_hires(l.type, p, col.meta, out))
+                    return ec;
+            }
+            else if (l.type == column_type::time)
+                out = value(decode_old_time(p));
+            else if (l.type == column_type::datetime)
+                out = value(decode_old_datetime(p));
+            else
+                out = value(timestamp_value{std::int64_t(cell_detail::load_le_n(p)), 0, 0});
             break;
         case column_type::time2:
         {

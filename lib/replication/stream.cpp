@@ -319,7 +319,9 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             fde = *f;
         }
         else if (auto* tm = std::get_if<table_map_event>(&out); tm && tm->table)
-            schema.on_table_map(*tm, !tm->table->names_from_binlog && wants_table(*tm->table));
+            schema.on_table_map(
+                *tm, binlogstream::schema::needs_lookup(*tm->table) && wants_table(*tm->table)
+            );
         return {};
     }
 

@@ -3,6 +3,9 @@
 
 #include "schema/information_schema.hpp"
 
+#include "codec/column_plan.hpp"
+#include "codec/temporal_hires.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -522,6 +525,21 @@ std::shared_ptr<const table_info> merge_metadata(
         if (c.type == column_type::geometry && !has_optional(optional_types, geometry_type))
             c.geometry_type = geometry_code(f.data_type);
     }
+    bool sized = false;
+    for (std::size_t i = 0; i < t->columns.size(); ++i)
+    {
+        // A MariaDB 5.3 fractional TIME/DATETIME/TIMESTAMP: the TABLE_MAP cannot say its size, the
+        // precision does (temporal_hires.hpp). MySQL's old types have precision 0 and stay as they are.
+        auto& c = t->columns[i];
+        const auto& p = fetched->columns[i].datetime_precision;
+        if (codec::is_old_temporal(c.type) && c.meta == 0 && p && *p > 0 && *p <= 6)
+        {
+            c.meta = std::uint16_t(*p);
+            sized = true;
+        }
+    }
+    if (sized)
+        t->plan = codec::make_column_plan(*t); // the TABLE_MAP's plan sized them as plain old types
     if (!has_optional(optional_types, simple_pk) && !has_optional(optional_types, pk_with_prefix))
         t->primary_key = fetched->primary_key;
     t->metadata = table_metadata::cache;

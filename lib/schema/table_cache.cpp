@@ -2,8 +2,10 @@
 
 #include "schema/table_cache.hpp"
 
+#include "codec/temporal_hires.hpp"
 #include "schema/ddl.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace binlogstream::schema {
@@ -62,12 +64,19 @@ void table_cache::register_table(std::uint64_t id, std::shared_ptr<const table_i
     slot = std::move(t);
 }
 
+bool needs_lookup(const table_info& t) noexcept
+{
+    return !t.names_from_binlog || std::any_of(t.columns.begin(), t.columns.end(), [](const column_info& c) {
+        return codec::is_old_temporal(c.type) && c.meta == 0;
+    });
+}
+
 void table_cache::on_table_map(table_map_event& tm, bool wanted)
 {
     if (!tm.table)
         return;
     const auto id = tm.table_id;
-    if (tm.table->names_from_binlog || !wanted)
+    if (!wanted || !needs_lookup(*tm.table))
     {
         register_table(id, tm.table);
         return;
