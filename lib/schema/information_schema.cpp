@@ -490,6 +490,20 @@ std::shared_ptr<const table_info> merge_metadata(
 )
 {
     auto t = std::make_shared<table_info>(mapped);
+    if (mapped.names_from_binlog)
+    {
+        // Only the precision of old TIME/DATETIME/TIMESTAMP columns was wanted (needs_lookup): when
+        // it cannot be had, the binlog's own description stands, as it did before the read.
+        std::string problem = !fetched || fetched->columns.empty()
+                                  ? std::string(reason.empty() ? "the table does not exist now" : reason)
+                                  : find_mismatch(mapped, *fetched);
+        if (!problem.empty())
+        {
+            t->metadata_note =
+                "the fractional precision of old TIME/DATETIME/TIMESTAMP columns is unknown: " + problem;
+            return t;
+        }
+    }
     if (!fetched || fetched->columns.empty())
     {
         t->metadata = table_metadata::unavailable;

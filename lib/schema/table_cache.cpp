@@ -150,6 +150,13 @@ std::shared_ptr<const table_info> table_cache::resolve(
                     t->metadata_note + "); its columns stay unnamed"
             );
     }
+    else if (t->metadata == table_metadata::binlog && !t->metadata_note.empty())
+    {
+        if (log_)
+            log_(
+                log_level::warning, "table cache: " + display(raw.schema, raw.table) + ": " + t->metadata_note
+            );
+    }
     else if (t->metadata == table_metadata::unavailable)
     {
         ++stats_.unavailable;
