@@ -72,6 +72,27 @@ BOOST_AUTO_TEST_CASE(mariadb_5_3_fractional_temporals_are_sized_by_the_table_cac
     for (const auto* w : bt::all_of<bls::write_rows_event>(s))
         if (w->table && w->table->table == "hires")
             BOOST_TEST((w->table->metadata == bls::table_metadata::cache));
+
+    // Without the cache (ctl refused), the FULL TABLE_MAP keeps its own names and says why the
+    // precision is unknown; the stream does not fail for it, even when told to fail on missing
+    // metadata (the names it needs are there).
+    auto blind = bt::stream_events(start, [](bls::stream_options& o) {
+        o.ctl = bt::sandbox_connection();
+        o.ctl->port = bt::closed_port();
+        o.fail_on_table_metadata_unavailable = true;
+    });
+    BOOST_TEST(blind.end == bls::errc::end_of_stream);
+    std::size_t seen = 0;
+    for (const auto* w : bt::all_of<bls::write_rows_event>(blind))
+        if (w->table && w->table->table == "hires")
+        {
+            ++seen;
+            BOOST_TEST((w->table->metadata == bls::table_metadata::binlog));
+            BOOST_TEST(w->table->columns[1].name == "ts");
+            BOOST_TEST_MESSAGE("note: " << w->table->metadata_note);
+            BOOST_TEST(w->table->metadata_note.find("fractional precision") != std::string::npos);
+        }
+    BOOST_TEST(seen == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

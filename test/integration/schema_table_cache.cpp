@@ -7,7 +7,6 @@
 #include "stream_test_support.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/ip/tcp.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <vector>
@@ -149,14 +148,6 @@ bool logged(const collected& c, std::string_view part)
         if (line.find(part) != std::string::npos)
             return true;
     return false;
-}
-
-// A loopback port nothing listens on (bound, then closed): connecting there is refused.
-std::uint16_t closed_port()
-{
-    asio::io_context io;
-    asio::ip::tcp::acceptor a(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    return a.local_endpoint().port();
 }
 
 } // namespace
@@ -449,7 +440,7 @@ BOOST_AUTO_TEST_CASE(a_ctl_server_that_stays_down_holds_rows_back_for_metadata_w
     bt::admin_sql("INSERT INTO bls_schema.waited VALUES (1, 'x')");
     auto opts = from(start);
     opts.ctl = bt::sandbox_connection();
-    opts.ctl->port = closed_port();
+    opts.ctl->port = bt::closed_port();
     opts.reconnect.enabled = true; // the ctl connection retries per the stream's policy
     opts.reconnect.max_attempts = 0;
     opts.reconnect.initial_delay = 20ms;
