@@ -322,6 +322,12 @@ BOOST_AUTO_TEST_CASE(query_text_is_converted_from_its_charset_under_the_policy)
     }
 }
 
+BOOST_AUTO_TEST_SUITE_END()
+
+// The tools, in a suite of their own: the sanitizer build runs the library's suites only (it does not
+// build the tool).
+BOOST_AUTO_TEST_SUITE(tool_invalid_text)
+
 BOOST_AUTO_TEST_CASE(dump_and_tail_under_both_policies)
 {
     const auto& b = binlog_with_invalid_text();
