@@ -76,6 +76,16 @@ std::error_code text_resultset_parser::finish_with_ok(bytes_view packet)
     return {};
 }
 
+std::error_code text_resultset_parser::account(std::size_t size) noexcept
+{
+    bytes_ += size;
+    if (limits_.max_bytes != 0 && bytes_ > limits_.max_bytes)
+        return errc::resultset_too_large;
+    if (limits_.max_rows != 0 && state_ == state::rows && out_.rows.size() >= limits_.max_rows)
+        return errc::resultset_too_large;
+    return {};
+}
+
 std::error_code text_resultset_parser::on_packet(bytes_view packet, bool& done, diagnostics& diag)
 {
     done = false;
@@ -113,6 +123,8 @@ std::error_code text_resultset_parser::on_packet(bytes_view packet, bool& done, 
         }
         case state::columns:
         {
+            if (auto ec = account(packet.size()))
+                return ec;
             column_definition col;
             if (auto ec = parse_column_definition(packet, col))
                 return ec;
@@ -152,6 +164,8 @@ std::error_code text_resultset_parser::on_packet(bytes_view packet, bool& done, 
                 done = true;
                 return {};
             }
+            if (auto ec = account(packet.size()))
+                return ec;
             std::vector<std::optional<std::string>> row;
             if (auto ec = parse_text_row(packet, out_.columns.size(), row))
                 return ec;
