@@ -4,7 +4,8 @@
 //   limit (connection_options::max_resultset_rows / max_resultset_bytes, defaults included), and the
 //   connection is closed;
 // * a server that logs the client in and then never answers a query ends a stream's setup with
-//   errc::read_timeout (stream_options::setup_timeout), instead of holding next() forever;
+//   errc::read_timeout (stream_options::setup_timeout), instead of holding next() forever; the same
+//   server as the table cache's ctl connection makes the metadata unavailable instead of a hang;
 // * a listener that accepts and never sends its handshake ends it with errc::connect_timeout.
 // No assertion is about time: each case only has to end, with the right error.
 
@@ -56,8 +57,10 @@ query_outcome query_once(const bls::connection_options& conn)
     return out;
 }
 
-// Ends a stream started against `conn` and returns the error it ended with.
-std::error_code stream_end(const bls::connection_options& conn, bls::stream_options opts)
+// Ends a stream started against `conn` and returns the error it ended with (and, in `why`, the
+// stream's explanation).
+std::error_code
+stream_end(const bls::connection_options& conn, bls::stream_options opts, std::string* why = nullptr)
 {
     std::error_code end;
     bls::test::run_replay([&]() -> asio::awaitable<void> {
@@ -68,6 +71,8 @@ std::error_code stream_end(const bls::connection_options& conn, bls::stream_opti
             if (ec)
             {
                 end = ec;
+                if (why)
+                    *why = stream.last_diagnostics().client_message();
                 co_return;
             }
         }
@@ -155,6 +160,37 @@ BOOST_AUTO_TEST_CASE(a_server_that_never_answers_the_setup_ends_the_stream_with_
     BOOST_REQUIRE(!record.queries.empty());
     BOOST_TEST(record.queries.front() == "SELECT @@global.binlog_checksum");
     BOOST_TEST(record.dumps == 0u);
+}
+
+// The table cache's ctl connection meets a server that never answers its information_schema query
+// (MySQL 8.0.32's TABLE_MAPs carry no column names: binlog_row_metadata=MINIMAL). Each try ends at
+// setup_timeout, the reconnect policy allows one more, then the metadata is unavailable.
+BOOST_AUTO_TEST_CASE(a_ctl_server_that_never_answers_ends_with_metadata_unavailable)
+{
+    replay_options source;
+    source.password = password;
+    source.binlog_files = {bls::test::shared_binlog(bls::test::compressed_file)};
+    replay_server server(source);
+    replay_options silent;
+    silent.password = password;
+    silent.silent_queries = true;
+    replay_server ctl(silent);
+
+    bls::stream_options opts;
+    opts.server_id = 4245;
+    opts.start = bls::file_position{"binlog.000001", 4};
+    opts.blocking = false;
+    opts.ctl = bls::test::replay_connection(ctl, password);
+    opts.setup_timeout = std::chrono::milliseconds(300);
+    opts.reconnect.max_attempts = 1;
+    opts.reconnect.initial_delay = std::chrono::milliseconds(10);
+    opts.fail_on_table_metadata_unavailable = true;
+    std::string why;
+    auto end = stream_end(bls::test::replay_connection(server, password), opts, &why);
+    BOOST_TEST((end == bls::errc::metadata_unavailable), end.message());
+    BOOST_TEST(why.find("read timed out") != std::string::npos, why);
+    auto record = ctl.record();
+    BOOST_TEST(record.queries.size() == 2u); // the first try and the one retry
 }
 
 // A listener that accepts and never sends a byte: the handshake never comes.
