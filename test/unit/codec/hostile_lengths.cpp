@@ -150,6 +150,26 @@ void* operator new[](std::size_t n)
 {
     return allocate_or_throw(n);
 }
+// The nothrow forms too (simdjson uses them): every form of new that meets our delete must be ours,
+// or AddressSanitizer reports the pair as mismatched.
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept
+{
+    note_allocation(n);
+    return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept
+{
+    note_allocation(n);
+    return std::malloc(n ? n : 1);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept
+{
+    std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept
+{
+    std::free(p);
+}
 void operator delete(void* p) noexcept
 {
     std::free(p);
