@@ -83,8 +83,9 @@ struct connection_options
     /// Most rows `async_query` keeps of one resultset (`errc::resultset_too_large` beyond, and the
     /// connection is closed); 0 means no limit. The stream's own queries read a few rows.
     std::size_t max_resultset_rows = 1000000;
-    /// Most bytes of column definitions and rows `async_query` keeps of one resultset (the same
-    /// error beyond); 0 means no limit.
+    /// Most bytes `async_query` keeps of one resultset: the column definitions and rows as they
+    /// came, plus the memory of each kept cell (about 40 bytes, a NULL included); the same error
+    /// beyond; 0 means no limit.
     std::size_t max_resultset_bytes = std::size_t(64) << 20;
 };
 

@@ -123,7 +123,7 @@ std::error_code text_resultset_parser::on_packet(bytes_view packet, bool& done, 
         }
         case state::columns:
         {
-            if (auto ec = account(packet.size()))
+            if (auto ec = account(packet.size() + sizeof(column_definition)))
                 return ec;
             column_definition col;
             if (auto ec = parse_column_definition(packet, col))
@@ -164,7 +164,8 @@ std::error_code text_resultset_parser::on_packet(bytes_view packet, bool& done, 
                 done = true;
                 return {};
             }
-            if (auto ec = account(packet.size()))
+            // A NULL is one byte on the wire and a whole cell in memory: count what is kept.
+            if (auto ec = account(packet.size() + sizeof(text_row) + out_.columns.size() * sizeof(text_cell)))
                 return ec;
             std::vector<std::optional<std::string>> row;
             if (auto ec = parse_text_row(packet, out_.columns.size(), row))

@@ -50,12 +50,17 @@ struct text_result
 [[nodiscard]] std::error_code
 parse_text_row(bytes_view payload, std::size_t columns, std::vector<std::optional<std::string>>& out);
 
+/// A cell and a row as the parser keeps them.
+using text_cell = std::optional<std::string>;
+using text_row = std::vector<text_cell>;
+
 /// How much of a resultset the parser keeps; 0 means no limit.
 struct resultset_limits
 {
     /// Rows.
     std::size_t max_rows = 0;
-    /// Bytes of column definition and row packets together (what the kept text is made of).
+    /// Bytes kept: each column definition and row packet, plus the memory its kept form adds
+    /// (`sizeof(column_definition)`; `sizeof(text_row)` and `sizeof(text_cell)` per cell).
     std::size_t max_bytes = 0;
 };
 

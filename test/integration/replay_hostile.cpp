@@ -113,8 +113,8 @@ BOOST_AUTO_TEST_CASE(endless_rows_stop_at_the_byte_limit)
     BOOST_TEST(!out.open);
 }
 
-// With the default options (1,000,000 rows, 64 MiB): about 650,000 rows of 101 bytes reach the byte
-// limit first.
+// With the default options (1,000,000 rows, 64 MiB): about 400,000 rows of 101 bytes (plus the
+// memory of their cells) reach the byte limit first.
 BOOST_AUTO_TEST_CASE(endless_rows_stop_with_the_default_limits)
 {
     replay_options o;

@@ -242,9 +242,12 @@ BOOST_AUTO_TEST_CASE(row_and_byte_limits)
     BOOST_TEST(feed_rows({.max_rows = 10, .max_bytes = 0}, 11, kept) == errc::resultset_too_large);
     BOOST_TEST(kept == 10u); // stopped at the row past the limit, before keeping it
 
-    // Bytes: the three column definitions and the rows count; an exact fit passes.
-    std::size_t header = packets[1].size() + packets[2].size() + packets[3].size();
-    std::size_t two_rows = packets[4].size() + packets[5].size();
+    // Bytes: the three column definitions and the rows count, with the memory their kept form
+    // adds (a NULL takes a byte on the wire, a whole cell in memory); an exact fit passes.
+    std::size_t header =
+        packets[1].size() + packets[2].size() + packets[3].size() + 3 * sizeof(column_definition);
+    std::size_t two_rows =
+        packets[4].size() + packets[5].size() + 2 * (sizeof(text_row) + 3 * sizeof(text_cell));
     BOOST_TEST(!feed_rows({.max_rows = 0, .max_bytes = header + 5 * two_rows}, 10, kept));
     BOOST_TEST(
         feed_rows({.max_rows = 0, .max_bytes = header + 5 * two_rows - 1}, 10, kept) ==
