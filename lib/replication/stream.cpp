@@ -8,6 +8,7 @@
 
 #include "codec/event_decoder.hpp"
 #include "codec/payload.hpp"
+#include "net/connection_access.hpp"
 #include "replication/filters.hpp"
 #include "replication/position_tracker.hpp"
 #include "replication/session.hpp"
@@ -398,7 +399,6 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
 
         auto deadline =
             opts.heartbeat.count() > 0 ? 2 * opts.heartbeat + opts.heartbeat_margin : conn_opts.read_timeout;
-        std::vector<std::byte> packet;
         auto action = session.start();
         for (;;)
         {
@@ -455,8 +455,13 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                     diag = err.diag;
                 co_return err.ec;
             }
-            // A command sent and an event handled are both followed by the next packet.
-            auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
+            // A command sent and an event handled are both followed by the next packet: taken from
+            // the receive buffer without suspending when it is already there, which it nearly always
+            // is while the server streams. The view lives until the next read.
+            std::span<const std::byte> packet;
+            std::error_code rec;
+            if (!detail::connection_access::try_read_buffered(*conn, packet, rec) && !rec)
+                rec = co_await detail::connection_access::read_view(*conn, packet, deadline);
             if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
                 co_return make_error_code(errc::heartbeat_timeout);
             if (rec)
