@@ -185,6 +185,12 @@ struct stream_options
     /// link dead after 2x this plus `heartbeat_margin` without any packet. Zero disables both.
     std::chrono::milliseconds heartbeat{5000};
     std::chrono::milliseconds heartbeat_margin{2000}; ///< added to 2x `heartbeat` for the deadline
+    /// New: the read deadline of each packet of a connection's setup (the stream's queries,
+    /// COM_REGISTER_SLAVE's answer) and of the table cache's ctl queries, used when the connection
+    /// options' `read_timeout` is 0. Heartbeats only start with the dump: without it, a server that
+    /// accepts and never answers would hold `next()` forever. On expiry `errc::read_timeout`
+    /// (retryable). 0 means no limit.
+    std::chrono::milliseconds setup_timeout{30000};
     /// is_mariadb: normally detected from the handshake.
     server_flavor flavor = server_flavor::detect;
     /// annotate_rows_event: ask MariaDB for ANNOTATE_ROWS events (the SQL of each row change).
@@ -196,7 +202,7 @@ struct stream_options
     bool verify_checksum = true;
     /// ctl_connection_settings: where the table cache reads information_schema when a TABLE_MAP
     /// lacks column names; default: the stream's own connection options. Opened on first need only,
-    /// reconnected on its own per `reconnect`; a zero `read_timeout` becomes 30 s there.
+    /// reconnected on its own per `reconnect`; a zero `read_timeout` becomes `setup_timeout` there.
     std::optional<connection_options> ctl;
     /// enable_logging.
     log_function log;

@@ -51,6 +51,8 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     {
         schema::resolver_config c;
         c.ctl = opts.ctl.value_or(conn_opts);
+        if (c.ctl.read_timeout.count() == 0)
+            c.ctl.read_timeout = opts.setup_timeout;
         c.retry = opts.reconnect;
         c.freeze = opts.freeze_schema;
         c.fail_when_unavailable = opts.fail_on_table_metadata_unavailable;
@@ -314,6 +316,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         ctx.tables = &schema.registry();
         ctx.verify_checksum = opts.verify_checksum && !in_payload;
         ctx.in_payload = in_payload;
+        ctx.max_event_size = conn_opts.max_packet_size;
         if (auto ec = codec::decode_event(event_buffer::copy_of(bytes), ctx, out))
         {
             diag.set_client("decoding an event before " + file_ + ":" + std::to_string(next_offset_));
@@ -345,7 +348,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (auto* p = std::get_if<transaction_payload_event>(&ev))
         {
             // The inner events come right after the payload event, exactly as if they were inline.
-            if (auto ec = payload.open(*p, true))
+            if (auto ec = payload.open(*p, true, conn_opts.max_packet_size))
                 co_return ec;
             auto payload_end = next_offset_after(h);
             if (auto ec = co_await process(std::move(ev), false, 0))
@@ -376,7 +379,11 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     {
         conn = std::make_unique<connection>(ex);
         diag.clear();
-        auto [ec] = co_await conn->async_connect(conn_opts, diag, as_tuple_awaitable);
+        // Until the dump's heartbeats run, only a read deadline ends a wait for a silent server.
+        auto setup_opts = conn_opts;
+        if (setup_opts.read_timeout.count() == 0)
+            setup_opts.read_timeout = opts.setup_timeout;
+        auto [ec] = co_await conn->async_connect(setup_opts, diag, as_tuple_awaitable);
         if (ec)
             co_return ec;
         const auto& info = conn->server_info();
@@ -409,6 +416,8 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             auto [qec] =
                 co_await conn->async_query("SELECT @@global.binlog_checksum", rs, diag, as_tuple_awaitable);
             start_fde = codec::default_format_description();
+            if (qec && qec.category() != server_category())
+                co_return qec; // no answer (setup_timeout) or a lost link; a refusal means "no CRC"
             bool crc = !qec && !rs.rows.empty() && !rs.rows[0].empty() && rs.rows[0][0] &&
                        (*rs.rows[0][0] == "CRC32" || *rs.rows[0][0] == "crc32");
             start_fde.checksum = crc ? checksum_algorithm::crc32 : checksum_algorithm::off;
@@ -476,6 +485,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             // A command sent and an event handled are both followed by the next packet: taken from
             // the receive buffer without suspending when it is already there, which it nearly always
             // is while the server streams. The view lives until the next read.
+            bool dumping = session.current_state() == replication::session::state::streaming;
             std::span<const std::byte> packet;
             std::error_code rec;
             if (!detail::connection_access::try_read_buffered(*conn, packet, rec) && !rec)
@@ -483,9 +493,11 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                 // About to wait for the server: the events batched so far go to the consumer now.
                 if (auto fec = co_await schema.flush())
                     co_return fec;
-                rec = co_await detail::connection_access::read_view(*conn, packet, deadline);
+                rec = co_await detail::connection_access::read_view(
+                    *conn, packet, dumping ? deadline : setup_opts.read_timeout
+                );
             }
-            if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
+            if (rec == errc::read_timeout && dumping && opts.heartbeat.count() > 0)
                 co_return make_error_code(errc::heartbeat_timeout);
             if (rec)
                 co_return rec;

@@ -442,8 +442,9 @@ parse_metadata(const resultset& rs, std::string_view schema, std::string_view ta
             c.literals = parse_literals(c.column_type);
         out.columns.push_back(std::move(c));
     }
-    for (const auto& [name, prefix] : key)
+    for (const auto& [key_name, prefix] : key)
     {
+        const auto& name = key_name; // clang 14 (the fuzz build) cannot capture a structured binding
         auto it = std::find_if(out.columns.begin(), out.columns.end(), [&](const auto& c) {
             return c.name == name;
         });

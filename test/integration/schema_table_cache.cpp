@@ -3,11 +3,11 @@
 // values are written here from the SQL. Every case restores binlog_row_metadata=FULL on exit (the
 // integration tests run serially, and the others expect FULL).
 
+#include "stream_test_support.hpp"
+
 // g++ 12 misreports Asio's coroutine-frame operator delete as mismatched once the frame's allocation
 // is inlined (a false positive of -Wmismatched-new-delete with coroutine frames; see connection.cpp).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-#include "stream_test_support.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
