@@ -51,6 +51,13 @@ inline double cpu_seconds_self()
            double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+inline double user_seconds_self()
+{
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) / 1e6;
+}
+
 inline long max_rss_kib()
 {
     rusage ru{};
@@ -164,6 +171,7 @@ struct child_result
     bool ok = false;
     double seconds = 0;
     double cpu_seconds = 0;
+    double user_seconds = 0; // the user part of cpu_seconds
     long max_rss_kib = 0;
     std::string error;
 };
@@ -199,6 +207,7 @@ inline child_result run_child(std::vector<std::string> args, const std::string& 
     res.seconds = seconds_since(t0);
     res.cpu_seconds = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                       double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    res.user_seconds = double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) / 1e6;
     res.max_rss_kib = ru.ru_maxrss;
     res.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!res.ok)

@@ -105,6 +105,9 @@ struct initiate_awaitable
     }
 };
 
+/// The library's own access to a connection's internals (lib/net/connection_access.hpp).
+struct connection_access;
+
 } // namespace detail
 
 /// A client connection to one MySQL or MariaDB server.
@@ -224,6 +227,7 @@ public:
 
 private:
     struct impl;
+    friend struct detail::connection_access;
 
     template <typename CompletionToken>
     auto initiate(CompletionToken&& token, asio::awaitable<std::error_code> op)

@@ -18,9 +18,11 @@
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/bind_executor.hpp>
 #include <asio/experimental/channel.hpp>
+#include <asio/post.hpp>
 
 #include <memory>
 #include <system_error>
+#include <vector>
 
 namespace binlogstream {
 
@@ -69,8 +71,12 @@ class binlog_stream
 public:
     /// The executor every operation and the reader coroutine run on.
     using executor_type = asio::any_io_executor;
-    /// The queue between reader and consumer.
-    using channel_type = asio::experimental::channel<void(std::error_code, event)>;
+    /// Internal: events travel from the reader to the consumer in batches (one channel message, and
+    /// one wake-up of each side, per batch rather than per event); `async_next` still hands them out
+    /// one by one. A message holds either events or, with an empty batch, the end or an error.
+    using event_batch = std::vector<event>;
+    /// Internal: the queue between reader and consumer.
+    using channel_type = asio::experimental::channel<void(std::error_code, event_batch)>;
 
     /// A stream that will connect with `conn` and read per `opts`. Nothing happens until the first
     /// `async_next`. Errors in the options are reported by the first `async_next`.
@@ -93,13 +99,27 @@ public:
     {
         return asio::async_initiate<CompletionToken, void(std::error_code, event)>(
             [this](auto handler) {
-                auto slot = asio::get_associated_cancellation_slot(handler);
                 auto ex = asio::get_associated_executor(handler, get_executor());
+                event ev;
+                if (take_buffered(state_, ev))
+                {
+                    // The rest of a batch already received: completes without waiting, through the
+                    // handler's executor (never inside this call).
+                    asio::post(ex, [st = state_, h = std::move(handler), ev = std::move(ev)]() mutable {
+                        std::error_code ec;
+                        note_received(st, ec);
+                        std::move(h)(ec, std::move(ev));
+                    });
+                    return;
+                }
+                auto slot = asio::get_associated_cancellation_slot(handler);
                 channel().async_receive(asio::bind_cancellation_slot(
                     slot,
                     asio::bind_executor(
                         ex,
-                        [st = state_, h = std::move(handler)](std::error_code ec, event ev) mutable {
+                        [st = state_, h = std::move(handler)](std::error_code ec, event_batch batch) mutable {
+                            event ev;
+                            on_batch(st, ec, batch, ev);
                             note_received(st, ec); // also turns the closed channel into operation_aborted
                             std::move(h)(ec, std::move(ev));
                         }
@@ -161,6 +181,12 @@ public:
 private:
     struct state;
     channel_type& channel();
+    // The next event of the last batch received, unless the stream is closed: true when `out` got one.
+    static bool take_buffered(const std::shared_ptr<state>& st, event& out) noexcept;
+    // A batch arrived for a waiting `async_next`: `out` gets its first event and the stream keeps
+    // the rest (or, for an end or error message, `ec` says which).
+    static void
+    on_batch(const std::shared_ptr<state>& st, std::error_code& ec, event_batch& batch, event& out) noexcept;
     // Moves the handed-out position forward when the consumer receives an event, and reports the
     // channel's own "cancelled"/"closed" (after close()) as operation_aborted.
     static void note_received(const std::shared_ptr<state>& st, std::error_code& ec) noexcept;

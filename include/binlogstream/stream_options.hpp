@@ -225,7 +225,8 @@ struct stream_options
     reconnect_policy reconnect{};
     /// New: called after each successful reconnect, with the position the stream resumed at.
     std::function<void(const stream_position&)> on_reconnect;
-    /// New: events buffered between the reader and the consumer (backpressure).
+    /// New: events buffered between the reader and the consumer (backpressure). They travel in
+    /// batches of queue_depth / 8 (at least 1), so that each side wakes once per batch.
     std::size_t queue_depth = 64;
 };
 

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <net/connection_access.hpp>
 #include <net/packet_stream.hpp>
 #include <net/tls.hpp>
 #include <net/transport.hpp>
@@ -80,7 +81,7 @@ struct connection::impl
     asio::awaitable<std::error_code>
     read_packet(std::vector<std::byte>& out, std::chrono::milliseconds timeout)
     {
-        return net::with_timeout(packets.read(out), timeout, errc::read_timeout, transport);
+        return packets.read(out, timeout);
     }
 
     asio::awaitable<std::error_code> handshake(connection_options opts, diagnostics& diag);
@@ -444,6 +445,35 @@ connection::run_read_packet(std::vector<std::byte>& out, std::optional<std::chro
         co_return errc::not_connected;
     auto ec = co_await impl_->read_packet(out, timeout.value_or(impl_->read_timeout));
     impl_->fail(ec);
+    co_return ec;
+}
+
+bool detail::connection_access::try_read_buffered(
+    connection& c, std::span<const std::byte>& out, std::error_code& ec
+) noexcept
+{
+    ec = {};
+    auto& impl = *c.impl_;
+    if (impl.reading || !impl.connected)
+        return false; // the slow path reports why
+    if (impl.packets.try_read_buffered(out, ec))
+        return true;
+    impl.fail(ec);
+    return false;
+}
+
+asio::awaitable<std::error_code> detail::connection_access::read_view(
+    connection& c, std::span<const std::byte>& out, std::chrono::milliseconds timeout
+)
+{
+    auto& impl = *c.impl_;
+    busy_guard guard(&impl.reading, nullptr);
+    if (!guard.owns())
+        co_return errc::operation_in_progress;
+    if (!c.is_open())
+        co_return errc::not_connected;
+    auto ec = co_await impl.packets.read_view(out, timeout);
+    impl.fail(ec);
     co_return ec;
 }
 

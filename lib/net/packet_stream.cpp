@@ -33,11 +33,39 @@ asio::awaitable<void> watchdog(asio::steady_timer& timer, transport& t)
 
 } // namespace
 
-asio::awaitable<std::error_code> packet_stream::fill(std::size_t n)
+asio::awaitable<std::error_code> packet_stream::read_socket(
+    asio::mutable_buffer buffer, bool exact, std::size_t& n, std::optional<time_point> due
+)
+{
+    n = 0;
+    std::chrono::milliseconds timeout{0};
+    if (due)
+    {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(*due - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+        {
+            transport_.close();
+            co_return make_error_code(errc::read_timeout);
+        }
+        timeout = left;
+    }
+    std::error_code ec;
+    if (exact)
+    {
+        ec = co_await with_timeout(transport_.read(buffer), timeout, errc::read_timeout, transport_);
+        if (!ec)
+            n = buffer.size();
+    }
+    else
+        ec = co_await with_timeout(transport_.read_some(buffer, n), timeout, errc::read_timeout, transport_);
+    co_return translate(ec);
+}
+
+asio::awaitable<std::error_code> packet_stream::fill(std::size_t n, std::optional<time_point> due)
 {
     if (end_ - begin_ >= n)
         co_return std::error_code{};
-    // Compact: keep the unread tail at the front.
+    // Compact: keep the unread tail at the front (at most one packet's worth of bytes).
     if (begin_ != 0)
     {
         std::copy(read_buffer_.begin() + begin_, read_buffer_.begin() + end_, read_buffer_.begin());
@@ -47,23 +75,74 @@ asio::awaitable<std::error_code> packet_stream::fill(std::size_t n)
     while (end_ < n)
     {
         std::size_t got = 0;
-        auto ec = co_await transport_.read_some(
-            asio::buffer(read_buffer_.data() + end_, read_buffer_.size() - end_), got
-        );
-        if (ec)
-            co_return translate(ec);
+        auto buffer = asio::buffer(read_buffer_.data() + end_, read_buffer_.size() - end_);
+        if (auto ec = co_await read_socket(buffer, false, got, due))
+            co_return ec;
         end_ += got;
     }
     co_return std::error_code{};
 }
 
-asio::awaitable<std::error_code> packet_stream::read(std::vector<std::byte>& out)
+bool packet_stream::try_read_buffered(std::span<const std::byte>& out, std::error_code& ec) noexcept
 {
-    out.clear();
+    ec = {};
+    const std::size_t have = end_ - begin_;
+    if (have < wire::frame_header_size)
+        return false;
+    const auto* at = read_buffer_.data() + begin_;
+    auto header = wire::decode_frame_header(std::span<const std::byte, wire::frame_header_size>(at, 4));
+    // A frame of 0xffffff bytes says "more follows": such packets are joined by read_joined.
+    if (header.length >= wire::max_frame_payload || have - wire::frame_header_size < header.length)
+        return false;
+    wire::packet_assembler assembler(max_packet_size_);
+    std::size_t body_length = 0;
+    if ((ec = assembler.on_header(header, sequence_, body_length)))
+        return false;
+    out = {at + wire::frame_header_size, body_length};
+    begin_ += wire::frame_header_size + body_length;
+    return true;
+}
+
+asio::awaitable<std::error_code>
+packet_stream::read_view(std::span<const std::byte>& out, std::chrono::milliseconds timeout)
+{
+    out = {};
+    // A large packet joined before is not kept: its memory would stay for the connection's life.
+    if (joined_.capacity() > read_buffer_.size())
+        std::vector<std::byte>().swap(joined_);
+    std::error_code ec;
+    if (try_read_buffered(out, ec) || ec)
+        co_return ec;
+    std::optional<time_point> due;
+    if (timeout.count() > 0)
+        due = std::chrono::steady_clock::now() + timeout;
+    if ((ec = co_await fill(wire::frame_header_size, due)))
+        co_return ec;
+    auto header = wire::decode_frame_header(
+        std::span<const std::byte, wire::frame_header_size>(read_buffer_.data() + begin_, 4)
+    );
+    if (header.length < wire::max_frame_payload && header.length <= max_packet_size_ &&
+        wire::frame_header_size + header.length <= read_buffer_.size())
+    {
+        // One frame that fits the buffer: wait for the rest of it there, then view it.
+        if ((ec = co_await fill(wire::frame_header_size + header.length, due)))
+            co_return ec;
+        (void)try_read_buffered(out, ec);
+        co_return ec;
+    }
+    if ((ec = co_await read_joined(due)))
+        co_return ec;
+    out = joined_;
+    co_return ec;
+}
+
+asio::awaitable<std::error_code> packet_stream::read_joined(std::optional<time_point> due)
+{
+    joined_.clear();
     wire::packet_assembler assembler(max_packet_size_);
     do
     {
-        if (auto ec = co_await fill(wire::frame_header_size))
+        if (auto ec = co_await fill(wire::frame_header_size, due))
             co_return ec;
         auto header = std::span<const std::byte, wire::frame_header_size>(
             read_buffer_.data() + begin_, wire::frame_header_size
@@ -73,28 +152,42 @@ asio::awaitable<std::error_code> packet_stream::read(std::vector<std::byte>& out
             co_return ec;
         begin_ += wire::frame_header_size;
 
-        auto offset = out.size();
-        out.resize(offset + body_length);
+        auto offset = joined_.size();
+        joined_.resize(offset + body_length);
         // What the buffer already holds first, then either through the buffer (small rests) or
-        // straight into `out` (large ones).
+        // straight into `joined_` (large ones).
         std::size_t from_buffer = std::min(body_length, end_ - begin_);
-        std::copy_n(read_buffer_.begin() + begin_, from_buffer, out.begin() + offset);
+        std::copy_n(read_buffer_.begin() + begin_, from_buffer, joined_.begin() + offset);
         begin_ += from_buffer;
         std::size_t rest = body_length - from_buffer;
         if (rest == 0)
             continue;
         if (rest < read_buffer_.size() / 2)
         {
-            if (auto ec = co_await fill(rest))
+            if (auto ec = co_await fill(rest, due))
                 co_return ec;
-            std::copy_n(read_buffer_.begin() + begin_, rest, out.begin() + offset + from_buffer);
+            std::copy_n(read_buffer_.begin() + begin_, rest, joined_.begin() + offset + from_buffer);
             begin_ += rest;
         }
-        else if (auto ec = co_await transport_.read(asio::buffer(out.data() + offset + from_buffer, rest)))
+        else
         {
-            co_return translate(ec);
+            std::size_t got = 0;
+            auto direct = asio::buffer(joined_.data() + offset + from_buffer, rest);
+            if (auto ec = co_await read_socket(direct, true, got, due))
+                co_return ec;
         }
     } while (!assembler.complete());
+    co_return std::error_code{};
+}
+
+asio::awaitable<std::error_code>
+packet_stream::read(std::vector<std::byte>& out, std::chrono::milliseconds timeout)
+{
+    out.clear();
+    std::span<const std::byte> view;
+    if (auto ec = co_await read_view(view, timeout))
+        co_return ec;
+    out.assign(view.begin(), view.end());
     co_return std::error_code{};
 }
 

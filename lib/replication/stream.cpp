@@ -8,6 +8,7 @@
 
 #include "codec/event_decoder.hpp"
 #include "codec/payload.hpp"
+#include "net/connection_access.hpp"
 #include "replication/filters.hpp"
 #include "replication/position_tracker.hpp"
 #include "replication/session.hpp"
@@ -40,7 +41,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         : ex(executor)
         , conn_opts(std::move(c))
         , opts(std::move(o))
-        , channel(executor, opts.queue_depth)
+        , channel(executor, channel_capacity(opts.queue_depth))
         , filter(opts)
         , backoff(executor)
         , schema(executor, channel, diag, schema_config())
@@ -57,12 +58,26 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         c.fail_when_unavailable = opts.fail_on_table_metadata_unavailable;
         c.metadata_wait = opts.metadata_wait;
         c.hold_limit = opts.queue_depth;
+        c.batch_size = batch_size(opts.queue_depth);
         c.log = opts.log;
         c.stop_reader = [this] {
             if (conn)
                 conn->close();
         };
         return c;
+    }
+
+    // Events travel in batches of queue_depth / 8: one channel message, and one wake-up of each
+    // side, per batch. The channel holds as many batches as keep the events between reader and
+    // consumer (the channel's, the batch being filled, the one being handed out) within queue_depth.
+    static std::size_t batch_size(std::size_t queue_depth) noexcept
+    {
+        return std::max<std::size_t>(1, queue_depth / 8);
+    }
+    static std::size_t channel_capacity(std::size_t queue_depth) noexcept
+    {
+        auto batches = queue_depth / batch_size(queue_depth);
+        return batches > 2 ? batches - 2 : 1;
     }
 
     asio::any_io_executor ex;
@@ -77,6 +92,10 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     bool started = false;
     bool closed = false;
     std::uint64_t reconnects = 0;
+
+    // The batch being handed out by async_next/next, from `inbox_next` on.
+    event_batch inbox;
+    std::size_t inbox_next = 0;
 
     // What the consumer has received: commits[i] = (events sent before it, position after it).
     std::uint64_t sent = 0;
@@ -425,7 +444,6 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
 
         auto deadline =
             opts.heartbeat.count() > 0 ? 2 * opts.heartbeat + opts.heartbeat_margin : conn_opts.read_timeout;
-        std::vector<std::byte> packet;
         auto action = session.start();
         for (;;)
         {
@@ -482,11 +500,21 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                     diag = err.diag;
                 co_return err.ec;
             }
-            // A command sent and an event handled are both followed by the next packet.
+            // A command sent and an event handled are both followed by the next packet: taken from
+            // the receive buffer without suspending when it is already there, which it nearly always
+            // is while the server streams. The view lives until the next read.
             bool dumping = session.current_state() == replication::session::state::streaming;
-            auto [rec] = co_await conn->async_read_packet(
-                packet, dumping ? deadline : setup_opts.read_timeout, as_tuple_awaitable
-            );
+            std::span<const std::byte> packet;
+            std::error_code rec;
+            if (!detail::connection_access::try_read_buffered(*conn, packet, rec) && !rec)
+            {
+                // About to wait for the server: the events batched so far go to the consumer now.
+                if (auto fec = co_await schema.flush())
+                    co_return fec;
+                rec = co_await detail::connection_access::read_view(
+                    *conn, packet, dumping ? deadline : setup_opts.read_timeout
+                );
+            }
             if (rec == errc::read_timeout && dumping && opts.heartbeat.count() > 0)
                 co_return make_error_code(errc::heartbeat_timeout);
             if (rec)
@@ -540,6 +568,9 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                 schema.finish(ec);
                 co_return;
             }
+            // Nothing delivered waits in a half-filled batch during the backoff.
+            if (co_await schema.flush())
+                co_return;
             ++reconnect_attempts_;
             log(log_level::warning, "stream: connection lost (" + ec.message() + "), reconnecting");
             backoff.expires_after(next_backoff());
@@ -605,8 +636,42 @@ void binlog_stream::note_received(const std::shared_ptr<state>& st, std::error_c
     st->on_received(ec);
 }
 
+bool binlog_stream::take_buffered(const std::shared_ptr<state>& st, event& out) noexcept
+{
+    if (st->closed || st->inbox_next >= st->inbox.size())
+        return false;
+    out = std::move(st->inbox[st->inbox_next++]);
+    if (st->inbox_next == st->inbox.size())
+    {
+        st->inbox.clear();
+        st->inbox_next = 0;
+    }
+    return true;
+}
+
+void binlog_stream::on_batch(
+    const std::shared_ptr<state>& st, std::error_code& ec, event_batch& batch, event& out
+) noexcept
+{
+    if (ec || batch.empty())
+        return;
+    out = std::move(batch.front());
+    if (batch.size() > 1)
+    {
+        st->inbox = std::move(batch);
+        st->inbox_next = 1;
+    }
+}
+
 asio::awaitable<event> binlog_stream::next()
 {
+    // The rest of a batch already received is handed out without suspending: no handler, no post.
+    if (event ev; take_buffered(state_, ev))
+    {
+        std::error_code ec;
+        note_received(state_, ec);
+        co_return ev;
+    }
     auto [ec, ev] = co_await async_next(as_tuple_awaitable);
     if (ec)
         throw error(ec, state_->diag);
@@ -682,6 +747,8 @@ void binlog_stream::close() noexcept
     state_->schema.close();
     if (state_->conn)
         state_->conn->close();
+    state_->inbox.clear();
+    state_->inbox_next = 0;
     state_->channel.cancel();
     // Later receives fail at once instead of waiting for a reader that is gone (Asio 1.22's close()
     // drops what is buffered: nothing is wanted after close()).

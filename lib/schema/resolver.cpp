@@ -95,12 +95,37 @@ std::shared_ptr<pending_table> resolver::pending_of(const event& ev) const
     return t ? cache_.pending_for(t) : nullptr;
 }
 
+asio::awaitable<std::error_code> resolver::send_message(std::error_code ec, binlog_stream::event_batch batch)
+{
+    if (channel_.try_send(ec, std::move(batch))) // moves only on success
+        co_return std::error_code{};
+    auto [sec] = co_await channel_.async_send(ec, std::move(batch), as_tuple_awaitable);
+    co_return sec;
+}
+
+asio::awaitable<std::error_code> resolver::flush()
+{
+    if (batch_.empty())
+        co_return std::error_code{};
+    auto batch = std::move(batch_);
+    batch_.clear(); // moved from: valid, now surely empty
+    batch_.reserve(cfg_.batch_size);
+    // A send still waiting for room keeps its place: the channel takes waiting senders in order.
+    co_return co_await send_message({}, std::move(batch));
+}
+
 asio::awaitable<std::error_code> resolver::send(std::error_code ec, event ev)
 {
-    if (channel_.try_send(ec, std::move(ev)))
-        co_return std::error_code{};
-    auto [sec] = co_await channel_.async_send(ec, std::move(ev), as_tuple_awaitable);
-    co_return sec;
+    if (!ec)
+    {
+        batch_.push_back(std::move(ev));
+        if (batch_.size() < cfg_.batch_size)
+            co_return std::error_code{};
+        co_return co_await flush();
+    }
+    if (auto fec = co_await flush())
+        co_return fec;
+    co_return co_await send_message(ec, binlog_stream::event_batch());
 }
 
 asio::awaitable<std::error_code> resolver::deliver(event ev)
@@ -144,8 +169,14 @@ asio::awaitable<void> resolver::deliver_loop()
 {
     for (;;)
     {
-        while (queue_.empty() && !closed_)
-            co_await queued_.wait();
+        if (queue_.empty() && !closed_)
+        {
+            // Nothing more to pass on for now: what is batched goes out before the wait.
+            if (co_await flush())
+                co_return on_channel_gone();
+            while (queue_.empty() && !closed_)
+                co_await queued_.wait();
+        }
         if (closed_)
             co_return;
         auto& front = queue_.front();
@@ -158,8 +189,13 @@ asio::awaitable<void> resolver::deliver_loop()
             (void)co_await send(ec, event{});
             co_return;
         }
-        while (front.wait && !front.wait->done && !closed_)
-            co_await fetched_.wait();
+        if (front.wait && !front.wait->done && !closed_)
+        {
+            if (co_await flush())
+                co_return on_channel_gone();
+            while (front.wait && !front.wait->done && !closed_)
+                co_await fetched_.wait();
+        }
         if (closed_)
             co_return;
         if (front.wait && cfg_.fail_when_unavailable &&
@@ -190,13 +226,15 @@ asio::awaitable<void> resolver::deliver_loop()
         auto ec = co_await send({}, std::move(ev));
         sending_ = false;
         if (ec)
-        {
-            closed_ = true;
-            room_.notify();
-            stop_fetching();
-            co_return;
-        }
+            co_return on_channel_gone();
     }
+}
+
+void resolver::on_channel_gone() noexcept
+{
+    closed_ = true;
+    room_.notify();
+    stop_fetching();
 }
 
 void resolver::stop_fetching() noexcept

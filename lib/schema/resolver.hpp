@@ -47,6 +47,8 @@ struct resolver_config
     std::chrono::milliseconds metadata_wait{0};
     /// Events the hold-back queue keeps before the reader waits for room.
     std::size_t hold_limit = 64;
+    /// Events per channel message (binlog_stream::event_batch).
+    std::size_t batch_size = 1;
     log_function log;
     /// Called when the resolver ends the stream (fail_on_table_metadata_unavailable): stops the reader.
     std::function<void()> stop_reader;
@@ -83,6 +85,10 @@ public:
     /// channel's (`operation_aborted` after close), `errc::metadata_unavailable` once the resolver
     /// ended the stream.
     asio::awaitable<std::error_code> deliver(event ev);
+
+    /// Sends the events batched so far: the reader calls it before it waits for the server, so that
+    /// no event waits in a half-filled batch for the next one.
+    asio::awaitable<std::error_code> flush();
 
     /// The stream's end or fatal error, sent in-band after every event handed to `deliver`.
     void finish(std::error_code ec);
@@ -127,9 +133,13 @@ private:
     asio::awaitable<void> deliver_loop();
     asio::awaitable<void> fetch_loop();
     asio::awaitable<fetch_result> fetch(const fetch_request& rq);
+    // Adds `ev` to the batch (sent when full), or sends the batch and then the end or error `ec`.
     asio::awaitable<std::error_code> send(std::error_code ec, event ev);
+    asio::awaitable<std::error_code> send_message(std::error_code ec, binlog_stream::event_batch batch);
     std::shared_ptr<pending_table> pending_of(const event& ev) const;
     void stop_fetching() noexcept;
+    // The consumer's side is closed: both loops stop.
+    void on_channel_gone() noexcept;
     [[nodiscard]] bool stopping() const noexcept { return closed_ || done_; }
 
     asio::any_io_executor ex_;
@@ -139,7 +149,8 @@ private:
     table_cache cache_;
     table_cache_statistics& stats_;
     std::deque<item> queue_;
-    bool sending_ = false; // deliver_loop has an event on its way into the channel
+    binlog_stream::event_batch batch_; // events on their way into the channel, in stream order
+    bool sending_ = false;             // deliver_loop has an event on its way into the channel
     bool closed_ = false;
     bool done_ = false; // the end went out
     bool failed_ = false;

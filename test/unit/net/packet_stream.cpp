@@ -115,9 +115,54 @@ asio::awaitable<void> read_all(std::uint16_t port)
     BOOST_TEST(ec == make_error_code(errc::server_closed), ec.message());
 }
 
+// As read_all, through the view API the stream's reader uses: a packet whole in the buffer without
+// suspending (try_read_buffered), else read_view. Each view is compared before the next read.
+asio::awaitable<void> view_all(std::uint16_t port)
+{
+    net::transport t(co_await asio::this_coro::executor);
+    BOOST_TEST_REQUIRE(!co_await t.connect_tcp("127.0.0.1", port));
+    net::packet_stream ps(t);
+    std::size_t from_buffer = 0;
+    for (std::size_t i = 0; i < sample_packets.size(); ++i)
+    {
+        std::span<const std::byte> view;
+        std::error_code ec;
+        if (ps.try_read_buffered(view, ec))
+            ++from_buffer;
+        else
+        {
+            BOOST_TEST_REQUIRE(!ec, "packet " << i << ": " << ec.message());
+            ec = co_await ps.read_view(view, 5s);
+        }
+        BOOST_TEST_REQUIRE(!ec, "packet " << i << ": " << ec.message());
+        BOOST_TEST(
+            std::equal(view.begin(), view.end(), sample_packets[i].begin(), sample_packets[i].end()),
+            "packet " << i << " (" << view.size() << " bytes)"
+        );
+    }
+    BOOST_TEST_MESSAGE("packets taken from the buffer without suspending: " << from_buffer);
+    std::span<const std::byte> view;
+    auto ec = co_await ps.read_view(view, 5s);
+    BOOST_TEST(ec == make_error_code(errc::server_closed), ec.message());
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(net_packet_stream)
+
+BOOST_AUTO_TEST_CASE(views_frames_split_anywhere)
+{
+    for (std::size_t chunk : {std::size_t(1) << 20, std::size_t(4093)})
+    {
+        BOOST_TEST_CONTEXT("chunk " << chunk)
+        {
+            auto bytes = frames_of(sample_packets);
+            with_peer(view_all, [bytes, chunk](asio::ip::tcp::socket s) {
+                return send_chunked(std::move(s), bytes, chunk);
+            });
+        }
+    }
+}
 
 BOOST_AUTO_TEST_CASE(joins_frames_split_anywhere)
 {
@@ -229,6 +274,24 @@ BOOST_AUTO_TEST_CASE(read_deadline)
     );
 }
 
+BOOST_AUTO_TEST_CASE(read_deadline_of_the_packet_stream)
+{
+    // The same through read()'s own timeout, which is checked only around socket reads.
+    auto bytes = hex({0x0a, 0x00});
+    auto test = [](std::uint16_t port) -> asio::awaitable<void> {
+        net::transport t(co_await asio::this_coro::executor);
+        BOOST_TEST_REQUIRE(!co_await t.connect_tcp("127.0.0.1", port));
+        net::packet_stream ps(t);
+        std::vector<std::byte> packet;
+        auto ec = co_await ps.read(packet, 200ms);
+        BOOST_TEST(ec == make_error_code(errc::read_timeout), ec.message());
+        BOOST_TEST(!t.is_open());
+    };
+    with_peer(test, [bytes](asio::ip::tcp::socket s) {
+        return send_then_linger(std::move(s), bytes, 3000ms);
+    });
+}
+
 asio::awaitable<void> write_big(std::uint16_t port)
 {
     net::transport t(co_await asio::this_coro::executor);
@@ -261,6 +324,73 @@ asio::awaitable<void> check_big(asio::ip::tcp::socket socket)
 BOOST_AUTO_TEST_CASE(writes_split_at_16mib)
 {
     with_peer(write_big, check_big);
+}
+
+BOOST_AUTO_TEST_CASE(small_packets_come_from_the_buffer)
+{
+    // 2,000 packets of 100 bytes sent in one write: once the first is read, most of the others are
+    // already in the receive buffer, and a view of each is handed out without a socket read.
+    std::vector<std::vector<std::byte>> many;
+    for (int i = 0; i < 2000; ++i)
+        many.push_back(pattern(100, i));
+    auto bytes = frames_of(many);
+    auto test = [many](std::uint16_t port) -> asio::awaitable<void> {
+        net::transport t(co_await asio::this_coro::executor);
+        BOOST_TEST_REQUIRE(!co_await t.connect_tcp("127.0.0.1", port));
+        net::packet_stream ps(t);
+        std::size_t from_buffer = 0;
+        for (std::size_t i = 0; i < many.size(); ++i)
+        {
+            std::span<const std::byte> view;
+            std::error_code ec;
+            if (ps.try_read_buffered(view, ec))
+                ++from_buffer;
+            else
+                ec = co_await ps.read_view(view);
+            BOOST_TEST_REQUIRE(!ec, ec.message());
+            BOOST_TEST_REQUIRE(std::equal(view.begin(), view.end(), many[i].begin(), many[i].end()));
+        }
+        BOOST_TEST(from_buffer > many.size() / 2);
+    };
+    with_peer(test, [bytes](asio::ip::tcp::socket s) {
+        return send_then_linger(std::move(s), bytes, 300ms);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(buffered_sequence_mismatch)
+{
+    // A whole packet in the buffer with the wrong sequence id: try_read_buffered reports it.
+    auto bytes = frames_of({pattern(10, 1)});
+    bytes.push_back(std::byte(2));
+    bytes.push_back(std::byte(0));
+    bytes.push_back(std::byte(0));
+    bytes.push_back(std::byte(7)); // expected 1
+    bytes.push_back(std::byte(0xaa));
+    bytes.push_back(std::byte(0xbb));
+    auto test = [](std::uint16_t port) -> asio::awaitable<void> {
+        net::transport t(co_await asio::this_coro::executor);
+        BOOST_TEST_REQUIRE(!co_await t.connect_tcp("127.0.0.1", port));
+        net::packet_stream ps(t);
+        std::span<const std::byte> view;
+        BOOST_TEST_REQUIRE(!co_await ps.read_view(view));
+        BOOST_TEST(view.size() == 10u);
+        // Wait until the second packet is in the buffer too.
+        asio::steady_timer pause(co_await asio::this_coro::executor);
+        std::error_code ec;
+        for (int i = 0; i < 100 && ps.buffered() < 6; ++i)
+        {
+            pause.expires_after(10ms);
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+        if (ps.buffered() < 6)
+            ec = co_await ps.read_view(view); // the first read took only the first packet
+        else
+            BOOST_TEST(!ps.try_read_buffered(view, ec));
+        BOOST_TEST(ec == make_error_code(errc::sequence_mismatch), ec.message());
+    };
+    with_peer(test, [bytes](asio::ip::tcp::socket s) {
+        return send_then_linger(std::move(s), bytes, 300ms);
+    });
 }
 
 BOOST_AUTO_TEST_SUITE_END()
