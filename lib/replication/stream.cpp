@@ -389,6 +389,11 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             resultset rs;
             auto [qec] =
                 co_await conn->async_query("SELECT @@global.binlog_checksum", rs, diag, as_tuple_awaitable);
+            // A server without the variable answers with an error and sends no checksums; a lost
+            // link ends this connection here, retryable (else the next query would only find the
+            // connection closed: `errc::not_connected`, which ends the stream).
+            if (qec && (qec.category() != server_category() || is_retryable(qec)))
+                co_return qec;
             start_fde = codec::default_format_description();
             bool crc = !qec && !rs.rows.empty() && !rs.rows[0].empty() && rs.rows[0][0] &&
                        (*rs.rows[0][0] == "CRC32" || *rs.rows[0][0] == "crc32");

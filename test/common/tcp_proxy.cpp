@@ -20,6 +20,7 @@
 #include <future>
 #include <limits>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace binlogstream::test {
@@ -111,6 +112,7 @@ struct tcp_proxy::impl
                 l->close();
                 continue;
             }
+            l->cut_budget = std::exchange(next_cut_budget, no_cut);
             open_links().push_back(l);
             asio::co_spawn(io, pump(l, true), asio::detached);
             asio::co_spawn(io, pump(l, false), asio::detached);
@@ -173,6 +175,7 @@ struct tcp_proxy::impl
     tcp::acceptor acceptor;
     tcp::endpoint target;
     std::vector<std::shared_ptr<link>> links;
+    std::uint64_t next_cut_budget = no_cut; // for the next link accepted (cut_next_after)
     std::atomic<std::size_t> accepted{0};
     std::atomic<std::size_t> cuts{0};
     std::atomic<std::uint64_t> bytes_to_clients{0};
@@ -223,6 +226,11 @@ void tcp_proxy::cut_after(std::uint64_t bytes)
                 l->cut_budget = bytes;
         }
     });
+}
+
+void tcp_proxy::cut_next_after(std::uint64_t bytes)
+{
+    impl_->run_here([this, bytes] { impl_->next_cut_budget = bytes; });
 }
 
 std::size_t tcp_proxy::accepted() const noexcept

@@ -11,6 +11,7 @@
 
 #include <asio/use_awaitable.hpp>
 
+#include <optional>
 #include <random>
 
 namespace bt = binlogstream::test;
@@ -163,6 +164,92 @@ BOOST_AUTO_TEST_CASE(links_cut_at_random_bytes_lose_and_repeat_nothing)
     auto expected = bt::binlog_change_lines(start, "bls_proxy", "cut");
     BOOST_REQUIRE_EQUAL(delivered.lines.size(), expected.size());
     BOOST_TEST(delivered.lines == expected, boost::test_tools::per_element());
+}
+
+// A reconnect whose own link is cut again at every byte in turn: in its handshake, in each setup
+// query's answer, in the dump's first events. Whatever the byte, the stream reconnects once more and
+// delivers the row; none of these cuts may end it. (A cut inside the answer to the checksum query
+// used to be taken for "an old server without checksums"; the next query then found the connection
+// closed and ended the stream with "not connected".) The log callback shows the attempts: one per
+// lost link, counted from 1 again once a link streams.
+BOOST_AUTO_TEST_CASE(a_reconnect_cut_at_each_byte_of_its_setup_reconnects_again)
+{
+    bt::admin_sql("CREATE DATABASE IF NOT EXISTS bls_proxy; DROP TABLE IF EXISTS bls_proxy.setup;"
+                  "CREATE TABLE bls_proxy.setup (id INT PRIMARY KEY, note VARCHAR(300))");
+    const auto start = bt::current_binlog_position();
+    bt::admin_sql("INSERT INTO bls_proxy.setup VALUES (1, 'the row')");
+    bt::tcp_proxy proxy(bt::sandbox().host, bt::sandbox().port);
+
+    // One pass: the first link is cut after the stream's first event; the reconnect's link is cut
+    // after `cut_at` bytes (none: not cut). Returns the bytes the links after the first one carried.
+    struct pass_result
+    {
+        std::uint64_t bytes = 0;
+        std::uint64_t reconnects = 0;
+        std::vector<std::string> attempts; // "reconnect attempt N" of each log line, in order
+        bool row = false;
+    };
+    auto pass = [&](std::optional<std::uint64_t> cut_at) {
+        pass_result r;
+        std::uint64_t before = 0;
+        bt::run_coroutine(
+            [&]() -> asio::awaitable<void> {
+                auto conn = bt::sandbox_connection();
+                conn.port = proxy.port();
+                bls::stream_options opts;
+                opts.server_id = 7303;
+                opts.start = start;
+                opts.reconnect.initial_delay = 1ms;
+                opts.reconnect.max_delay = 5ms;
+                opts.reconnect.max_attempts = 5;
+                opts.log = [&](bls::log_level, std::string_view text) {
+                    auto at = text.find("reconnect attempt ");
+                    if (at != std::string_view::npos)
+                        r.attempts.emplace_back(text.substr(at, text.find(" in ", at) - at));
+                };
+                bls::binlog_stream stream(co_await asio::this_coro::executor, conn, opts);
+                (void)co_await stream.next();
+                before = proxy.bytes_to_clients();
+                if (cut_at)
+                    proxy.cut_next_after(*cut_at);
+                proxy.cut();
+                for (int i = 0; i < 100 && !r.row; ++i)
+                {
+                    auto ev = co_await stream.next();
+                    if (const auto* w = std::get_if<bls::write_rows_event>(&ev))
+                        r.row = w->table && w->table->table == "setup";
+                }
+                r.bytes = proxy.bytes_to_clients() - before;
+                r.reconnects = stream.reconnect_count();
+            },
+            20s
+        );
+        return r;
+    };
+
+    const auto clean = pass(std::nullopt);
+    BOOST_REQUIRE(clean.row);
+    BOOST_REQUIRE_EQUAL(clean.reconnects, 1u);
+    BOOST_TEST_MESSAGE("a reconnect carries " << clean.bytes << " bytes up to the row");
+    int cut_again = 0;
+    for (std::uint64_t at = 0; at < clean.bytes; ++at)
+    {
+        BOOST_TEST_CONTEXT("reconnect link cut after " << at << " bytes")
+        {
+            pass_result r;
+            BOOST_REQUIRE_NO_THROW(r = pass(at));
+            BOOST_TEST(r.row);
+            BOOST_TEST((r.reconnects == 1u || r.reconnects == 2u));
+            // Attempt 1 after the first cut; the second cut, when it came before the reconnect
+            // streamed, is attempt 2, else attempt 1 again.
+            BOOST_REQUIRE_GE(r.attempts.size(), 1u);
+            BOOST_TEST(r.attempts[0] == "reconnect attempt 1");
+            BOOST_TEST(r.attempts.size() == r.reconnects);
+            cut_again += r.reconnects == 2u ? 1 : 0;
+        }
+    }
+    // The row is in the link's last bytes: nearly every cut point lands before it.
+    BOOST_TEST(cut_again + 64 >= static_cast<int>(clean.bytes));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
