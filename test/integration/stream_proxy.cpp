@@ -2,6 +2,8 @@
 // heartbeat deadline can detect, and links cut at arbitrary bytes. In both the stream reconnects and the
 // delivered changes equal the server's binlog.
 
+#include <binlogstream/connection.hpp>
+
 #include "common/tcp_proxy.hpp"
 #include "stream_fault_support.hpp"
 
