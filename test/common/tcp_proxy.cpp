@@ -112,6 +112,11 @@ struct tcp_proxy::impl
                 l->close();
                 continue;
             }
+            // Forward small writes at once, as the two ends would talk without the proxy: with
+            // Nagle on, a second small write waits for the peer's delayed ACK (up to 40 ms).
+            std::error_code ignored;
+            l->client.set_option(tcp::no_delay(true), ignored);
+            l->server.set_option(tcp::no_delay(true), ignored);
             l->cut_budget = std::exchange(next_cut_budget, no_cut);
             open_links().push_back(l);
             asio::co_spawn(io, pump(l, true), asio::detached);
