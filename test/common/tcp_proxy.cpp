@@ -161,6 +161,8 @@ struct tcp_proxy::impl
                 }
                 l->cut_budget -= n;
             }
+            if (to_client)
+                bytes_from_servers += n;
             auto [wec, written] = co_await asio::async_write(to, asio::buffer(buf.data(), n), use_tuple);
             if (to_client)
                 bytes_to_clients += written;
@@ -184,6 +186,7 @@ struct tcp_proxy::impl
     std::atomic<std::size_t> accepted{0};
     std::atomic<std::size_t> cuts{0};
     std::atomic<std::uint64_t> bytes_to_clients{0};
+    std::atomic<std::uint64_t> bytes_from_servers{0};
     std::thread thread;
 };
 
@@ -251,6 +254,11 @@ std::size_t tcp_proxy::cuts() const noexcept
 std::uint64_t tcp_proxy::bytes_to_clients() const noexcept
 {
     return impl_->bytes_to_clients;
+}
+
+std::uint64_t tcp_proxy::bytes_from_servers() const noexcept
+{
+    return impl_->bytes_from_servers;
 }
 
 } // namespace binlogstream::test

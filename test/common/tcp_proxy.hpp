@@ -49,6 +49,9 @@ public:
     [[nodiscard]] std::size_t cuts() const noexcept;
     /// Bytes forwarded from the server to clients so far.
     [[nodiscard]] std::uint64_t bytes_to_clients() const noexcept;
+    /// Bytes taken from the server to be forwarded to clients so far: counted before the write, so
+    /// a client has never received more than this.
+    [[nodiscard]] std::uint64_t bytes_from_servers() const noexcept;
 
 private:
     struct impl;
