@@ -216,7 +216,7 @@ BOOST_AUTO_TEST_CASE(a_reconnect_cut_at_each_byte_of_its_setup_reconnects_again)
                 // A server id per pass (from a cycle of 50): a new dump with the id of a dump the
                 // server still holds (a closed link it has not noticed yet) waits about 100 ms for
                 // MariaDB to end the older one. Each pass's row wakes and ends the old dumps.
-                opts.server_id = 7400 + static_cast<std::uint32_t>(next_id % 50);
+                opts.server_id = 7600 + static_cast<std::uint32_t>(next_id % 50);
                 // 5-10 ms: the row is written meanwhile, which ends the server's dump on the cut link
                 // (else the reconnect's registration waits about 100 ms for that).
                 opts.reconnect.initial_delay = 10ms;
