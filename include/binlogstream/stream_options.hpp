@@ -127,9 +127,10 @@ struct replica_report
     std::uint16_t port = 0; ///< the port it reports
 };
 
-/// Severity of a log line. The library currently logs warnings only: a lost connection about to be
-/// reconnected, the table cache's ctl connection reconnecting, table metadata mismatched or
-/// unavailable.
+/// Severity of a log line. What the library logs: warnings for a lost connection about to be
+/// reconnected (its reason, the attempt number and the wait), the table cache's ctl connection
+/// reconnecting, table metadata mismatched or unavailable; info when a reconnected stream streams
+/// again; debug for each dump request and its position. A few lines per connection, none per event.
 enum class log_level
 {
     debug,   ///< details for troubleshooting

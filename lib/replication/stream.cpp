@@ -433,6 +433,11 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             resultset rs;
             auto [qec] =
                 co_await conn->async_query("SELECT @@global.binlog_checksum", rs, diag, as_tuple_awaitable);
+            // A server without the variable answers with an error and sends no checksums; a lost
+            // link ends this connection here, retryable (else the next query would only find the
+            // connection closed: `errc::not_connected`, which ends the stream).
+            if (qec && (qec.category() != server_category() || is_retryable(qec)))
+                co_return qec;
             start_fde = codec::default_format_description();
             if (qec && qec.category() != server_category())
                 co_return qec; // no answer (setup_timeout) or a lost link; a refusal means "no CRC"
@@ -475,6 +480,9 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                 auto [wec] = co_await conn->async_write_command(c->payload, as_tuple_awaitable);
                 if (wec)
                     co_return wec;
+                if (session.current_state() == replication::session::state::streaming)
+                    log(log_level::debug,
+                        "stream: dump requested at " + session.initial_position().to_string());
                 if (session.current_state() == replication::session::state::streaming && !tracker)
                 {
                     // The dump is on its way: from here the tracker follows the stream.
@@ -487,7 +495,13 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             }
             else if (auto* d = std::get_if<replication::deliver_event>(&action))
             {
-                reconnect_attempts_ = 0; // streaming again
+                if (reconnect_attempts_ != 0)
+                {
+                    log(log_level::info,
+                        "stream: streaming again after " + std::to_string(reconnect_attempts_) +
+                            " reconnect attempt(s)");
+                    reconnect_attempts_ = 0;
+                }
                 if (auto eec = co_await on_event_bytes(d->event))
                     co_return eec;
             }
@@ -572,8 +586,16 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             if (co_await schema.flush())
                 co_return;
             ++reconnect_attempts_;
-            log(log_level::warning, "stream: connection lost (" + ec.message() + "), reconnecting");
-            backoff.expires_after(next_backoff());
+            auto wait = next_backoff();
+            // The reason, the attempt and the wait: enough to tell a slow detection from a long
+            // backoff in a log (binlogstream tail --verbose).
+            std::string reason = ec.message();
+            if (!diag.client_message().empty())
+                reason += ": " + std::string(diag.client_message());
+            log(log_level::warning,
+                "stream: connection lost (" + reason + "), reconnect attempt " +
+                    std::to_string(reconnect_attempts_) + " in " + std::to_string(wait.count()) + " ms");
+            backoff.expires_after(wait);
             (void)co_await backoff.async_wait(as_tuple_awaitable); // cancelled by close()
             if (closed)
                 co_return;

@@ -32,6 +32,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <unistd.h>
 
 namespace binlogstream::tool {
@@ -55,6 +56,30 @@ int exit_code_for(std::error_code ec)
     }
     // Server errors (authentication, a purged binlog, a duplicate server id) and socket errors.
     return exit_connection;
+}
+
+// --verbose: the library's log lines on stderr, stamped with the UTC wall-clock time so that they
+// line up with the server's error log and a test's own timeline. The library never passes a
+// password to its log sink.
+void log_to_stderr(log_level level, std::string_view text)
+{
+    static constexpr const char* names[] = {"debug", "info", "warning", "error"};
+    auto now = std::chrono::system_clock::now();
+    auto secs = std::chrono::system_clock::to_time_t(now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm utc{};
+    ::gmtime_r(&secs, &utc);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%H:%M:%S", &utc);
+    std::fprintf(
+        stderr,
+        "binlogstream tail: %s.%03dZ %s: %.*s\n",
+        stamp,
+        static_cast<int>(ms),
+        names[static_cast<int>(level) & 3],
+        static_cast<int>(text.size()),
+        text.data()
+    );
 }
 
 class tail_session
@@ -367,6 +392,8 @@ int run_tail(std::span<const std::string_view> args)
         return exit_ok;
     }
     std::signal(SIGPIPE, SIG_IGN); // a closed pipe is a write error (exit 5), not a silent death
+    if (opts->verbose)
+        opts->stream.log = log_to_stderr;
 
     checkpoint cp;
     if (!opts->checkpoint_file.empty())

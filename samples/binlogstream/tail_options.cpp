@@ -63,6 +63,8 @@ Output:
   --transactions          also print a line at the start and at the end of each transaction
   --progress              print events/s, rows/s, position and seconds behind the source on
                           stderr about once a second
+  --verbose               log reconnects (the reason, the attempt, the wait) and the table cache's
+                          warnings on stderr, each line with its UTC time; never a password
   --help                  this text
 
 Checkpoints: the file is written atomically (temporary file, fsync, rename, fsync of the directory)
@@ -197,7 +199,7 @@ std::optional<tail_options> parse_tail_options(std::span<const std::string_view>
         }
         // Flags without a value.
         if (flag == "--from-end" || flag == "--non-blocking" || flag == "--progress" || flag == "--ddl" ||
-            flag == "--transactions")
+            flag == "--transactions" || flag == "--verbose")
         {
             if (!flag_only())
                 return std::nullopt;
@@ -212,6 +214,8 @@ std::optional<tail_options> parse_tail_options(std::span<const std::string_view>
                 o.progress = true;
             else if (flag == "--ddl")
                 o.ddl = true;
+            else if (flag == "--verbose")
+                o.verbose = true;
             else
                 o.transactions = true;
             continue;

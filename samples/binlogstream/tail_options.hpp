@@ -43,6 +43,8 @@ struct tail_options
     /// 0: a checkpoint after every transaction; else at most one per interval (and when idle).
     std::chrono::milliseconds checkpoint_every{0};
     bool progress = false;
+    /// --verbose: the library's log lines (reconnects and their reasons) on stderr.
+    bool verbose = false;
     bool ddl = false;
     bool transactions = false;
     bool help = false;

@@ -20,6 +20,7 @@
 #include <future>
 #include <limits>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace binlogstream::test {
@@ -111,6 +112,12 @@ struct tcp_proxy::impl
                 l->close();
                 continue;
             }
+            // Forward small writes at once, as the two ends would talk without the proxy: with
+            // Nagle on, a second small write waits for the peer's delayed ACK (up to 40 ms).
+            std::error_code ignored;
+            l->client.set_option(tcp::no_delay(true), ignored);
+            l->server.set_option(tcp::no_delay(true), ignored);
+            l->cut_budget = std::exchange(next_cut_budget, no_cut);
             open_links().push_back(l);
             asio::co_spawn(io, pump(l, true), asio::detached);
             asio::co_spawn(io, pump(l, false), asio::detached);
@@ -154,6 +161,8 @@ struct tcp_proxy::impl
                 }
                 l->cut_budget -= n;
             }
+            if (to_client)
+                bytes_from_servers += n;
             auto [wec, written] = co_await asio::async_write(to, asio::buffer(buf.data(), n), use_tuple);
             if (to_client)
                 bytes_to_clients += written;
@@ -173,9 +182,11 @@ struct tcp_proxy::impl
     tcp::acceptor acceptor;
     tcp::endpoint target;
     std::vector<std::shared_ptr<link>> links;
+    std::uint64_t next_cut_budget = no_cut; // for the next link accepted (cut_next_after)
     std::atomic<std::size_t> accepted{0};
     std::atomic<std::size_t> cuts{0};
     std::atomic<std::uint64_t> bytes_to_clients{0};
+    std::atomic<std::uint64_t> bytes_from_servers{0};
     std::thread thread;
 };
 
@@ -225,6 +236,11 @@ void tcp_proxy::cut_after(std::uint64_t bytes)
     });
 }
 
+void tcp_proxy::cut_next_after(std::uint64_t bytes)
+{
+    impl_->run_here([this, bytes] { impl_->next_cut_budget = bytes; });
+}
+
 std::size_t tcp_proxy::accepted() const noexcept
 {
     return impl_->accepted;
@@ -238,6 +254,11 @@ std::size_t tcp_proxy::cuts() const noexcept
 std::uint64_t tcp_proxy::bytes_to_clients() const noexcept
 {
     return impl_->bytes_to_clients;
+}
+
+std::uint64_t tcp_proxy::bytes_from_servers() const noexcept
+{
+    return impl_->bytes_from_servers;
 }
 
 } // namespace binlogstream::test

@@ -39,6 +39,9 @@ public:
     /// The links open now are closed after `bytes` more bytes went from the server to the client
     /// (those bytes are forwarded, the rest is not).
     void cut_after(std::uint64_t bytes);
+    /// The next link accepted from now on is closed after its first `bytes` server-to-client bytes
+    /// (a cut at an exact byte of a new connection: its handshake, its setup queries, its dump).
+    void cut_next_after(std::uint64_t bytes);
 
     /// Connections accepted so far.
     [[nodiscard]] std::size_t accepted() const noexcept;
@@ -46,6 +49,9 @@ public:
     [[nodiscard]] std::size_t cuts() const noexcept;
     /// Bytes forwarded from the server to clients so far.
     [[nodiscard]] std::uint64_t bytes_to_clients() const noexcept;
+    /// Bytes taken from the server to be forwarded to clients so far: counted before the write, so
+    /// a client has never received more than this.
+    [[nodiscard]] std::uint64_t bytes_from_servers() const noexcept;
 
 private:
     struct impl;

@@ -6,6 +6,11 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
 namespace bt = binlogstream::test;
 using bt::operator+;
 
@@ -166,6 +171,64 @@ BOOST_AUTO_TEST_CASE(tls_and_unix_socket_connections)
     auto socket = bt::run_tail(base() + std::vector<std::string>{"--socket", sb.socket}, dir);
     BOOST_TEST_REQUIRE(socket.status == 0, socket.err);
     BOOST_TEST(socket.out.find("\"tls\"") != std::string::npos);
+}
+
+// --verbose: a KILL of the tool's dump thread shows on stderr as the lost link with its reason,
+// attempt 1 and its wait, the new dump request and "streaming again"; the password appears nowhere.
+// The waits are bounded polls (10 s at most each), not timed assertions.
+BOOST_AUTO_TEST_CASE(verbose_logs_a_reconnect_and_never_the_password)
+{
+    const auto& sb = bt::sandbox();
+    auto dir = bt::tail_scratch("verbose");
+    auto out = dir + "/o", err = dir + "/e";
+    // The replication user's dump threads: those there before the tool starts are other streams'.
+    auto dump_ids = [&] {
+        auto rows = bt::admin_sql(
+            "SELECT id FROM information_schema.PROCESSLIST WHERE command = 'Binlog Dump' AND user = '" +
+            sb.user + "'"
+        );
+        std::vector<std::string> list;
+        for (std::size_t at = 0; at < rows.size();)
+        {
+            auto nl = std::min(rows.find('\n', at), rows.size());
+            if (nl > at)
+                list.push_back(rows.substr(at, nl - at));
+            at = nl + 1;
+        }
+        return list;
+    };
+    const auto others = dump_ids();
+    auto pid = bt::spawn_tail(
+        bt::tail_connection_args(7311) + std::vector<std::string>{"--verbose", "--heartbeat", "1"},
+        out,
+        err,
+        sb.password
+    );
+    std::vector<std::string> ids;
+    for (int i = 0; i < 200 && ids.empty(); ++i)
+    {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (const auto& id : dump_ids())
+            if (std::find(others.begin(), others.end(), id) == others.end())
+                ids.push_back(id);
+    }
+    for (const auto& id : ids)
+        bt::admin_sql("KILL " + id);
+    std::string text;
+    for (int i = 0; i < 200 && (text = bt::read_file(err)).find("streaming again") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::kill(pid, SIGTERM);
+    BOOST_TEST(bt::wait_tail(pid) == 0);
+    text = bt::read_file(out) + bt::read_file(err);
+    BOOST_TEST_MESSAGE(text);
+    BOOST_TEST(!ids.empty());
+    BOOST_TEST(text.find("Z debug: stream: dump requested at ") != std::string::npos);
+    BOOST_TEST(text.find("Z warning: stream: connection lost (") != std::string::npos);
+    BOOST_TEST(text.find("), reconnect attempt 1 in ") != std::string::npos);
+    BOOST_TEST(
+        text.find("Z info: stream: streaming again after 1 reconnect attempt(s)") != std::string::npos
+    );
+    BOOST_TEST(text.find(sb.password) == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fcntl.h>
 #include <fstream>
 #include <functional>
@@ -271,6 +272,31 @@ std::string field(const std::string& row, std::size_t n)
     return line.substr(start, line.find('\t', start) - start);
 }
 
+std::string read_from(const std::string& path, std::uint64_t offset, std::size_t max_bytes)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in.seekg(static_cast<std::streamoff>(offset)))
+        return {};
+    std::string text(max_bytes, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(max_bytes));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+std::string utc_now()
+{
+    auto now = std::chrono::system_clock::now();
+    auto secs = std::chrono::system_clock::to_time_t(now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm utc{};
+    ::gmtime_r(&secs, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%H:%M:%S", &utc);
+    char out[40];
+    std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(ms));
+    return out;
+}
+
 rss_sampler::rss_sampler()
     : thread_([this] {
         while (!stop_)
@@ -343,6 +369,12 @@ pid_t tool_process::spawn(const std::vector<std::string>& args)
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    // Each run's stderr stays in the one file, after a line that says which start it is.
+    if (std::FILE* f = std::fopen(err_path_.c_str(), "a"))
+    {
+        std::fprintf(f, "--- soak: tool start %d at %s\n", starts_ + 1, utc_now().c_str());
+        std::fclose(f);
+    }
     pid_t pid = -1;
     int rc = posix_spawn(&pid, tool_.c_str(), &fa, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&fa);

@@ -57,6 +57,10 @@ std::vector<std::string> lines(const std::string& text);
 std::size_t count_lines_with(const std::string& path, const std::string& text);
 /// The n-th tab-separated field of the first line.
 std::string field(const std::string& row, std::size_t n);
+/// The text of the file at `path` from byte `offset` on, at most `max_bytes` of it.
+std::string read_from(const std::string& path, std::uint64_t offset, std::size_t max_bytes);
+/// The UTC wall-clock time as HH:MM:SS.mmmZ.
+std::string utc_now();
 
 /// Samples /proc/PID/status VmHWM of the tool's current process every 100 ms.
 class rss_sampler
