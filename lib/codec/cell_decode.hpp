@@ -60,7 +60,7 @@ namespace binlogstream::codec {
 /// which checked every cell). `l` must be plan_cell(col) with status ok. No bounds checks here; the
 /// checks left are the type's domain (decimal digits, temporal fractions, geometry and vector sizes).
 /// Shared by the lazy per-cell decode and the batch decode of whole row images.
-[[nodiscard]] inline errc decode_sized_cell(
+[[nodiscard]] [[gnu::always_inline]] inline errc decode_sized_cell(
     const cell_layout& l, const column_info& col, const std::byte* cell, std::size_t size, value& out
 ) noexcept
 {

@@ -274,7 +274,8 @@ std::error_code row_image::cells(std::vector<row_cell>& out) const
 
 bool rows_event::next_row(std::size_t& offset, row& out, std::error_code& ec) const noexcept
 {
-    ec.clear();
+    if (ec) // clear() calls std::system_category(): skip it on the per-row path when already clear
+        ec.clear();
     if (offset >= rows_data.size())
         return false;
     if (!table)
