@@ -87,6 +87,7 @@ public:
         text_.reserve(1 << 16);
     }
 
+    // One cell of the per-cell API: counted, its kind tallied, folded.
     void take(const row_cell& cell) { take(cell.data, *cell.column); }
 
     void take(const value& v, const column_info& column)
@@ -96,7 +97,22 @@ public:
         c_.sink += fold(v, column);
     }
 
-private:
+    // The values of one row image from the batch API (`columns` maps them to table columns when not
+    // every column is present): folded into a local sum that goes to `counts` once per image. The
+    // kinds are not tallied here (the per-cell pass does it).
+    void take_all(
+        const std::vector<value>& values, const table_info& table, const std::vector<std::size_t>* columns
+    )
+    {
+        std::uint64_t sum = 0;
+        const auto n = values.size();
+        for (std::size_t k = 0; k < n; ++k)
+            sum += fold(values[k], table.columns[columns ? (*columns)[k] : k]);
+        c_.cells += n;
+        c_.sink += sum;
+    }
+
+    // Folds one value (everything a user reading it would touch) into a number.
     std::uint64_t fold(const value& v, const column_info& c)
     {
         switch (v.kind())
@@ -174,6 +190,7 @@ private:
         return 0;
     }
 
+private:
     static std::uint64_t fold_date(const date_value& x) { return x.year * 416u + x.month * 32u + x.day; }
 
     counts& c_;

@@ -91,13 +91,10 @@ run_result decode_file(const options& opt, api how, bool render_json)
             const bool all = img.all_present();
             if (!all)
                 img.present_columns(columns);
-            for (std::size_t k = 0; k < values.size(); ++k)
-            {
-                const auto& col = table.columns[all ? k : columns[k]];
-                sink.take(values[k], col);
-                if (render_json)
-                    codec::append_json(json, values[k], col);
-            }
+            sink.take_all(values, table, all ? nullptr : &columns);
+            if (render_json)
+                for (std::size_t k = 0; k < values.size(); ++k)
+                    codec::append_json(json, values[k], table.columns[all ? k : columns[k]]);
             return std::error_code();
         }
         row_image::cursor at;
@@ -401,8 +398,8 @@ int main(int argc, char** argv)
     );
     std::printf("value kinds               ");
     for (std::size_t k = 0; k < kind_names.size(); ++k)
-        if (c.kinds[k] != 0)
-            std::printf(" %s %llu", kind_names[k], static_cast<unsigned long long>(c.kinds[k]));
+        if (per_cell.c.kinds[k] != 0)
+            std::printf(" %s %llu", kind_names[k], static_cast<unsigned long long>(per_cell.c.kinds[k]));
     std::printf("\n");
     std::printf(
         "runs                       %d each (best and median wall time); checksums %s\n",
