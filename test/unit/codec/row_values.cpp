@@ -106,9 +106,32 @@ struct tally
     std::size_t cells = 0;
     std::size_t nulls = 0;
     std::size_t json_diffs = 0;
-    std::size_t errors = 0; // images both forms reject
+    std::size_t scaled_decimals = 0; // decimals whose to_scaled_int64 was checked
+    std::size_t errors = 0;          // images both forms reject
     std::map<bls::value_kind, std::size_t> kinds;
 };
+
+// to_scaled_int64 (a fast path up to precision 18, a checked one above) against the decimal's text
+// (another walk of the digit groups): the text without its point is the scaled integer.
+void check_scaled(const bls::decimal_value& d, tally& t)
+{
+    std::string digits;
+    for (char c : d.to_string())
+        if (c != '.')
+            digits.push_back(c);
+    std::int64_t scaled = 0;
+    bool fits = d.to_scaled_int64(scaled);
+    BOOST_TEST_CONTEXT("DECIMAL(" << int(d.precision()) << "," << int(d.scale()) << ") " << d.to_string())
+    {
+        if (d.precision() <= 18)
+            BOOST_TEST(fits);
+        if (fits)
+        {
+            BOOST_TEST(scaled == std::stoll(digits)); // "0.01" -> "001" -> 1
+            ++t.scaled_decimals;
+        }
+    }
+}
 
 // Decodes `img` both ways and checks that they agree.
 void compare_image(const bls::row_image& img, std::vector<bls::value>& batch, tally& t)
@@ -144,6 +167,8 @@ void compare_image(const bls::row_image& img, std::vector<bls::value>& batch, ta
             if (lazy[k].partial_json)
                 BOOST_TEST((batch[k].as_json().format == bls::json_format::mysql_diff));
         }
+        if (batch[k].is<bls::decimal_value>())
+            check_scaled(batch[k].as_decimal(), t);
         ++t.cells;
         ++t.kinds[batch[k].kind()];
         t.nulls += batch[k].is_null();
@@ -232,8 +257,8 @@ BOOST_AUTO_TEST_CASE(batch_equals_per_cell_on_every_shared_binlog)
     BOOST_TEST_MESSAGE(
         "batch vs per cell: " << t.files << " files with rows, " << t.images << " images (" << t.sparse_images
                               << " sparse, " << t.errors << " rejected by both), " << t.cells << " values ("
-                              << t.nulls << " NULL, " << t.json_diffs << " JSON diffs), " << t.kinds.size()
-                              << " value kinds"
+                              << t.nulls << " NULL, " << t.json_diffs << " JSON diffs, " << t.scaled_decimals
+                              << " decimals as scaled integers), " << t.kinds.size() << " value kinds"
     );
     // What the shared files are known to hold (MANIFEST.md): NDB partial images, PARTIAL_JSON diffs,
     // NULLs and nearly every kind of value.
@@ -243,6 +268,7 @@ BOOST_AUTO_TEST_CASE(batch_equals_per_cell_on_every_shared_binlog)
     BOOST_TEST(t.nulls > 0u);
     BOOST_TEST(t.json_diffs > 0u);
     BOOST_TEST(t.kinds.size() >= 15u);
+    BOOST_TEST(t.scaled_decimals > 1000u);
 }
 
 // Every value values() gives, printed the way MariaDB's log_event_print_value prints it, equals what
