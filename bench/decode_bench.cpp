@@ -4,10 +4,13 @@
 //
 // The decode materialises every value of every row: each cell is decoded into its typed value and then
 // touched (integers and temporals folded into a sink, decimals converted to a scaled integer or text,
-// JSON rendered to text, strings' bytes read at both ends), so no work can be skipped. A second pass
-// also renders every cell as JSON text (what `binlogstream dump` does per cell). Targets (reported, not
-// asserted): decode >= 1 GB/s on one core, >= 10x mariadb-binlog -v, peak RSS independent of the file
-// size. Usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass] [--no-mariadb]
+// JSON rendered to text, strings' bytes read at both ends), so no work can be skipped. It runs twice,
+// once per public API: the batch form (row_image::values, a whole image into a reused vector; the
+// headline figure) and the lazy per-cell form (row_image::next); both must fold to the same sum. A
+// third pass also renders every cell as JSON text (what `binlogstream dump` does per cell). Targets
+// (reported, not asserted): decode >= 1 GB/s on one core, >= 10x mariadb-binlog -v, peak RSS
+// independent of the file size. Usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass]
+// [--no-mariadb]
 
 #include <binlogstream/file_reader.hpp>
 
