@@ -86,10 +86,7 @@ public:
 
     /// Whether every column of the table is present in this image (the usual FULL row image): then
     /// the k-th value of `values` is column k's.
-    [[nodiscard]] bool all_present() const noexcept
-    {
-        return table_ != nullptr && present_count_ == column_count_;
-    }
+    [[nodiscard]] bool all_present() const noexcept;
 
     /// The batch form of `next`, and the fastest way to read a row: decodes every present column
     /// of the image in one pass into `out`, in column order, NULLs included (`value::is_null`).
@@ -120,8 +117,7 @@ private:
     std::span<const std::byte> data_;          // nulls_ + cells_ (+ value options)
     std::span<const std::byte> partial_;       // PARTIAL_JSON bits over the table's JSON columns
     std::uint64_t column_count_ = 0;
-    std::size_t present_count_ = 0; // set bits of present_ among the first column_count_
-    bool dense_ = false;            // every column present, none NULL, no partial JSON: no bitmap look-ups
+    bool dense_ = false; // every column present, none NULL, no partial JSON: no bitmap look-ups
 };
 
 /// One row: before and/or after image. The images view the rows event's buffer and point to its

@@ -36,7 +36,7 @@ std::error_code row_image::values(std::vector<value>& out) const
         out.clear();
         return {};
     }
-    out.resize(present_count_);
+    out.resize(dense_ ? column_count_ : present_count());
     if (plan_ == nullptr)
     {
         // No column plan (a table_info built by hand): the lazy path works each layout out per cell.

@@ -61,7 +61,6 @@ public:
             }
         }
         auto n_present = count_present(present, ev.column_count);
-        img.present_count_ = n_present;
         img.nulls_ = r.bytes((n_present + 7) / 8);
         if (!r.ok())
             return r.error();
@@ -198,7 +197,13 @@ public:
 
 std::size_t row_image::present_count() const noexcept
 {
-    return present_count_;
+    return row_image_parser::count_present(present_, column_count_);
+}
+
+bool row_image::all_present() const noexcept
+{
+    // Dense images have every column by construction (see row_image_parser::parse).
+    return table_ != nullptr && (dense_ || present_count() == column_count_);
 }
 
 bool row_image::next(cursor& at, row_cell& out, std::error_code& ec) const noexcept
