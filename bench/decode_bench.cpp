@@ -10,7 +10,7 @@
 // third pass also renders every cell as JSON text (what `binlogstream dump` does per cell). Targets
 // (reported, not asserted): decode >= 1 GB/s on one core, >= 10x mariadb-binlog -v, peak RSS
 // independent of the file size. Usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass]
-// [--no-mariadb]
+// [--no-mariadb] [--no-per-cell]
 
 #include <binlogstream/file_reader.hpp>
 
@@ -49,6 +49,7 @@ struct options
     bool verify_checksum = true;
     bool json_pass = true;
     bool run_mariadb = true;
+    bool per_cell_pass = true;
 };
 
 struct run_result
@@ -288,7 +289,9 @@ constexpr std::array<const char*, 18> kind_names{
 int usage()
 {
     std::fprintf(
-        stderr, "usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass] [--no-mariadb]\n"
+        stderr,
+        "usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass] [--no-mariadb] "
+        "[--no-per-cell]\n"
     );
     return 2;
 }
@@ -326,6 +329,8 @@ int main(int argc, char** argv)
             opt.json_pass = false;
         else if (a == "--no-mariadb")
             opt.run_mariadb = false;
+        else if (a == "--no-per-cell")
+            opt.per_cell_pass = false; // e.g. to profile the batch form alone
         else if (!a.empty() && a[0] != '-' && opt.file.empty())
             opt.file = a;
         else
@@ -360,7 +365,7 @@ int main(int argc, char** argv)
     }
 
     series per_cell;
-    if (!run_series(opt, api::per_cell, false, per_cell))
+    if (opt.per_cell_pass && !run_series(opt, api::per_cell, false, per_cell))
         return 1;
     series decode;
     if (!run_series(opt, api::batch, false, decode))
@@ -401,7 +406,7 @@ int main(int argc, char** argv)
     );
     std::printf("value kinds               ");
     for (std::size_t k = 0; k < kind_names.size(); ++k)
-        if (per_cell.c.kinds[k] != 0)
+        if (opt.per_cell_pass && per_cell.c.kinds[k] != 0)
             std::printf(" %s %llu", kind_names[k], static_cast<unsigned long long>(per_cell.c.kinds[k]));
     std::printf("\n");
     std::printf(
@@ -419,13 +424,16 @@ int main(int argc, char** argv)
         double(c.cells) / decode.best(),
         decode.best() * 1e9 / double(c.cells)
     );
-    print_rate("full decode (per cell)", per_cell, bytes);
-    std::printf(
-        "%-26s %.0f rows/s, %.1f ns per cell\n",
-        "  per-cell rates",
-        double(per_cell.c.rows) / per_cell.best(),
-        per_cell.best() * 1e9 / double(per_cell.c.cells)
-    );
+    if (opt.per_cell_pass)
+    {
+        print_rate("full decode (per cell)", per_cell, bytes);
+        std::printf(
+            "%-26s %.0f rows/s, %.1f ns per cell\n",
+            "  per-cell rates",
+            double(per_cell.c.rows) / per_cell.best(),
+            per_cell.best() * 1e9 / double(per_cell.c.cells)
+        );
+    }
     if (opt.json_pass)
     {
         print_rate("decode + JSON per cell", render, bytes);
@@ -463,11 +471,9 @@ int main(int argc, char** argv)
         100.0 * walk.best() / decode.best()
     );
     if (mdb_best > 0)
-        std::printf(
-            ", decode vs mariadb-binlog -v %.1fx faster (per cell %.1fx)",
-            mdb_best / decode.best(),
-            mdb_best / per_cell.best()
-        );
+        std::printf(", decode vs mariadb-binlog -v %.1fx faster", mdb_best / decode.best());
+    if (mdb_best > 0 && opt.per_cell_pass)
+        std::printf(" (per cell %.1fx)", mdb_best / per_cell.best());
     if (mdb_best > 0 && opt.json_pass)
         std::printf(", decode+JSON vs mariadb-binlog -v %.1fx faster", mdb_best / render.best());
     std::printf("\n");
@@ -480,7 +486,7 @@ int main(int argc, char** argv)
         "sink                       %llu\n",
         static_cast<unsigned long long>(c.sink + per_cell.c.sink + walk.c.sink)
     );
-    if (c.sink != per_cell.c.sink || c.cells != per_cell.c.cells)
+    if (opt.per_cell_pass && (c.sink != per_cell.c.sink || c.cells != per_cell.c.cells))
         std::printf("note: the batch and per-cell passes folded different values\n");
     if (walk.c.events != c.events)
         std::printf(
