@@ -13,8 +13,10 @@
 #include <binlogstream/json.hpp>
 #include <binlogstream/options.hpp>
 #include <binlogstream/position.hpp>
+#include <binlogstream/resultset.hpp>
 #include <binlogstream/rows.hpp>
 #include <binlogstream/stream.hpp>
 #include <binlogstream/stream_options.hpp>
 #include <binlogstream/table.hpp>
+#include <binlogstream/text.hpp>
 #include <binlogstream/value.hpp>

@@ -43,6 +43,9 @@ enum class errc : int
     rsa_key_unavailable,         ///< caching_sha2/sha256 full auth without TLS and no usable public key
     tls_unavailable,             ///< TLS was required but the server does not offer it
     server_closed,               ///< the server closed the connection
+    /// A query's resultset has more rows or bytes than `connection_options::max_resultset_rows` /
+    /// `max_resultset_bytes` allow.
+    resultset_too_large,
     // Operations
     connect_timeout = 200, ///< connecting (TCP, TLS, auth) took longer than connect_timeout
     read_timeout,          ///< no packet within read_timeout

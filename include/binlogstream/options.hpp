@@ -80,6 +80,13 @@ struct connection_options
     std::chrono::milliseconds read_timeout{0};
     /// Largest packet (after joining 16 MiB frames) the client accepts (`errc::packet_too_large`).
     std::size_t max_packet_size = std::size_t(1) << 30;
+    /// Most rows `async_query` keeps of one resultset (`errc::resultset_too_large` beyond, and the
+    /// connection is closed); 0 means no limit. The stream's own queries read a few rows.
+    std::size_t max_resultset_rows = 1000000;
+    /// Most bytes `async_query` keeps of one resultset: the column definitions and rows as they
+    /// came, plus the memory of each kept cell (about 40 bytes, a NULL included); the same error
+    /// beyond; 0 means no limit.
+    std::size_t max_resultset_bytes = std::size_t(64) << 20;
 };
 
 } // namespace binlogstream

@@ -8,6 +8,7 @@
 #include <binlogstream/options.hpp>
 #include <binlogstream/position.hpp>
 #include <binlogstream/stream_options.hpp>
+#include <binlogstream/text.hpp>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/associated_cancellation_slot.hpp>
@@ -128,6 +129,21 @@ public:
     /// The event types the stream delivers (`stream_options::events`, narrowed by
     /// `restrict_events`).
     [[nodiscard]] const event_type_set& events() const noexcept;
+
+    /// Appends a string cell of a rows event this stream delivered, converted to UTF-8 from its
+    /// column's charset under `stream_options::on_bad_text` (see text.hpp). Under
+    /// `text_errors::strict`, text invalid in its charset returns `errc::invalid_text` and `diag`
+    /// names the table, the column and the event's binlog file and position. The file is that of
+    /// the event received last: convert an event's text before reading past the next rotate.
+    std::error_code
+    to_utf8(const rows_event& ev, const row_cell& cell, std::string& out, diagnostics& diag) const;
+    /// As above for a Query event's statement text, converted from its `character_set_client`.
+    std::error_code to_utf8(const query_event& q, std::string& out, diagnostics& diag) const;
+    /// The throwing forms of `to_utf8`: the text, or `binlogstream::error` (`errc::invalid_text`)
+    /// with those diagnostics, which a `dispatcher` handler lets propagate out of `run`.
+    [[nodiscard]] std::string text(const rows_event& ev, const row_cell& cell) const;
+    /// As above for a Query event's statement text.
+    [[nodiscard]] std::string text(const query_event& q) const;
 
     /// Details of the error that ended the stream (server message, SQLSTATE, context).
     [[nodiscard]] const diagnostics& last_diagnostics() const noexcept;

@@ -175,6 +175,16 @@ struct stream_options
     /// cannot read them (the table is gone, the ctl connection fails for good), end the stream with
     /// `errc::metadata_unavailable` at that event instead of delivering it without names.
     bool fail_on_table_metadata_unavailable = false;
+    /// New: how long the table cache keeps retrying one table's information_schema read while the
+    /// ctl connection fails (refused, killed, timed out), holding back that table's rows and every
+    /// event behind them. Past it the rows are delivered without names, `table_info::metadata` =
+    /// `table_metadata::unavailable` and `metadata_note` saying why, or, with
+    /// `fail_on_table_metadata_unavailable`, the stream ends with `errc::metadata_unavailable`. The
+    /// bound is checked between attempts: one attempt is itself bounded by the ctl's
+    /// `connect_timeout` and `read_timeout` (`setup_timeout` when zero). Zero: no bound besides
+    /// `reconnect.max_attempts` (with `max_attempts = 0`, a ctl server that stays down holds the
+    /// table's rows back until it answers).
+    std::chrono::milliseconds metadata_wait{60000};
     /// skip_to_timestamp: drop events older than this.
     std::optional<std::chrono::sys_seconds> skip_until;
     /// report_slave.
@@ -185,18 +195,29 @@ struct stream_options
     /// link dead after 2x this plus `heartbeat_margin` without any packet. Zero disables both.
     std::chrono::milliseconds heartbeat{5000};
     std::chrono::milliseconds heartbeat_margin{2000}; ///< added to 2x `heartbeat` for the deadline
+    /// New: the read deadline of each packet of a connection's setup (the stream's queries,
+    /// COM_REGISTER_SLAVE's answer) and of the table cache's ctl queries, used when the connection
+    /// options' `read_timeout` is 0. Heartbeats only start with the dump: without it, a server that
+    /// accepts and never answers would hold `next()` forever. On expiry `errc::read_timeout`
+    /// (retryable). 0 means no limit.
+    std::chrono::milliseconds setup_timeout{30000};
     /// is_mariadb: normally detected from the handshake.
     server_flavor flavor = server_flavor::detect;
     /// annotate_rows_event: ask MariaDB for ANNOTATE_ROWS events (the SQL of each row change).
     bool annotate_rows = false;
-    /// ignore_decode_errors: the policy for text invalid in its charset. Text is converted when the
-    /// consumer asks (`string_value::to_utf8(out, policy)`); the stream does not read this field yet.
+    /// ignore_decode_errors: the policy for text invalid in its charset, applied when text is
+    /// converted to UTF-8 through the stream (`binlog_stream::text` / `to_utf8`, for string cells
+    /// and Query statement text). Rows stay lazy: nothing is converted or checked until asked, so
+    /// an event whose text nobody converts costs nothing. `strict`: the conversion fails with
+    /// `errc::invalid_text` and diagnostics naming the table, column and binlog position (the
+    /// throwing form's error propagates out of `dispatcher::run`); `replace`: each invalid
+    /// sequence becomes U+FFFD. The raw bytes stay available either way (`string_value::bytes`).
     text_errors on_bad_text = text_errors::strict;
     /// verify_checksum: a CRC32 mismatch is an error.
     bool verify_checksum = true;
     /// ctl_connection_settings: where the table cache reads information_schema when a TABLE_MAP
     /// lacks column names; default: the stream's own connection options. Opened on first need only,
-    /// reconnected on its own per `reconnect`; a zero `read_timeout` becomes 30 s there.
+    /// reconnected on its own per `reconnect`; a zero `read_timeout` becomes `setup_timeout` there.
     std::optional<connection_options> ctl;
     /// enable_logging.
     log_function log;

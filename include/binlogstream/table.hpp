@@ -150,7 +150,9 @@ struct table_info
     /// `unavailable` the names stay empty: render columns by position ("@1", "@2"...), never with
     /// names that belong to another version of the table.
     table_metadata metadata = table_metadata::none;
-    /// Why the metadata is `mismatch` or `unavailable`, for logs; empty otherwise.
+    /// Why the metadata is `mismatch` or `unavailable`, for logs; with `binlog`, why the table cache
+    /// could not give the precision of MariaDB 5.3-format fractional temporal columns (their cells
+    /// are then decoded as the plain old types); empty otherwise.
     std::string metadata_note;
 };
 

@@ -80,18 +80,27 @@ errc layout_into(const column_info& col, cell_layout& l) noexcept
         case column_type::int24:
         case column_type::date:
         case column_type::newdate:
-        case column_type::time:
             l.fixed = 3;
             return errc::ok;
         case column_type::long_:
         case column_type::float_:
-        case column_type::timestamp:
             l.fixed = 4;
             return errc::ok;
         case column_type::longlong:
         case column_type::double_:
-        case column_type::datetime:
             l.fixed = 8;
+            return errc::ok;
+        case column_type::time:
+        case column_type::datetime:
+        case column_type::timestamp:
+            // meta is 0 in every TABLE_MAP; the table cache sets it to a MariaDB hires column's
+            // precision (temporal_hires.hpp).
+            if (meta != 0)
+            {
+                l.fixed = std::uint32_t(hires_cell_size(l.type, meta));
+                return l.fixed != 0 ? errc::ok : errc::bad_value;
+            }
+            l.fixed = l.type == column_type::time ? 3 : l.type == column_type::timestamp ? 4 : 8;
             return errc::ok;
         case column_type::time2:
         case column_type::datetime2:

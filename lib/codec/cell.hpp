@@ -132,9 +132,10 @@ struct cell_layout
 /// Only the size (for skipping columns cheaply).
 [[nodiscard]] std::error_code cell_size(const column_info& col, bytes_view data, std::size_t& size) noexcept;
 
-/// The size of a cell of type `t` when the type alone fixes it (integers, FLOAT, DOUBLE, DATE, YEAR,
-/// the pre-5.6 TIME/DATETIME/TIMESTAMP), else 0: the row-image size walk skips these without a call.
-/// Must agree with decode_cell's layouts.
+/// The size of a cell of type `t` when the type alone fixes it (integers, FLOAT, DOUBLE, DATE, YEAR),
+/// else 0: the row-image size walk skips these without a call. Must agree with decode_cell's
+/// layouts. Not the old TIME/DATETIME/TIMESTAMP: MariaDB's fractional forms of them are longer
+/// (temporal_hires.hpp).
 [[nodiscard]] constexpr std::size_t fixed_cell_size(column_type t) noexcept
 {
     switch (t)
@@ -147,15 +148,12 @@ struct cell_layout
         case column_type::int24:
         case column_type::date:
         case column_type::newdate:
-        case column_type::time:
             return 3;
         case column_type::long_:
         case column_type::float_:
-        case column_type::timestamp:
             return 4;
         case column_type::longlong:
         case column_type::double_:
-        case column_type::datetime:
             return 8;
         default:
             return 0;

@@ -6,6 +6,7 @@
 #include "codec/cell.hpp"
 #include "codec/decimal.hpp"
 #include "codec/temporal.hpp"
+#include "codec/temporal_hires.hpp"
 
 #include <cstring>
 
@@ -116,13 +117,19 @@ namespace binlogstream::codec {
             out = value(decode_date(p));
             return errc::ok;
         case cell_kind::old_time:
-            out = value(decode_old_time({p, n}));
-            return errc::ok;
         case cell_kind::old_datetime:
-            out = value(decode_old_datetime({p, n}));
-            return errc::ok;
         case cell_kind::old_timestamp:
-            out = value(timestamp_value{std::int64_t(load_le<4>(p)), 0, 0});
+            if (col.meta != 0) // a MariaDB hires column, sized by the table cache (temporal_hires.hpp)
+            {
+                // decode_hires fails only with errc::bad_value.
+                return decode_hires(l.type, {p, n}, col.meta, out) ? errc::bad_value : errc::ok;
+            }
+            if (l.kind == cell_kind::old_time)
+                out = value(decode_old_time({p, n}));
+            else if (l.kind == cell_kind::old_datetime)
+                out = value(decode_old_datetime({p, n}));
+            else
+                out = value(timestamp_value{std::int64_t(load_le<4>(p)), 0, 0});
             return errc::ok;
         case cell_kind::time2:
         {

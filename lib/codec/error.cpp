@@ -58,6 +58,8 @@ public:
                 return "TLS required but not offered by the server";
             case errc::server_closed:
                 return "the server closed the connection";
+            case errc::resultset_too_large:
+                return "resultset exceeds the row or size limit";
             case errc::connect_timeout:
                 return "connect timed out";
             case errc::read_timeout:

@@ -23,6 +23,9 @@ inline constexpr std::uint8_t binlog_magic[4] = {0xfe, 0x62, 0x69, 0x6e};
 /// Table id -> table, as built from TABLE_MAP events.
 using table_registry = std::unordered_map<std::uint64_t, std::shared_ptr<const table_info>>;
 
+/// The default limit of one event's size, MySQL's largest max_allowed_packet (1 GiB).
+inline constexpr std::size_t default_max_event_size = std::size_t(1) << 30;
+
 /// What decoding one event needs to know.
 struct decode_context
 {
@@ -37,6 +40,9 @@ struct decode_context
     bool strict = false;
     /// The event comes from inside a TRANSACTION_PAYLOAD (no checksum of its own).
     bool in_payload = false;
+    /// The largest decompressed body of a MariaDB compressed event (errc::packet_too_large beyond):
+    /// the caller's event-size limit, since the server's limit applied to the uncompressed event.
+    std::size_t max_event_size = default_max_event_size;
 };
 
 /// Decodes the 19-byte v4 header at the start of `data`.
@@ -105,7 +111,10 @@ namespace binlogstream::codec {
 
 /// Decompresses a MariaDB compressed block (QUERY_COMPRESSED query text, *_ROWS_COMPRESSED rows):
 /// one header byte (0x80 | algorithm << 4 | length-field size 1..4), the uncompressed length
-/// (big-endian), then a zlib stream. MariaDB sql/log_event.cc binlog_buf_uncompress.
-[[nodiscard]] std::error_code mariadb_uncompress(bytes_view src, event_buffer& out);
+/// (big-endian), then a zlib stream. MariaDB sql/log_event.cc binlog_buf_uncompress. A length over
+/// `max_size` is errc::packet_too_large; the buffer grows as zlib produces bytes, so a length the
+/// stream does not back costs no allocation of that length.
+[[nodiscard]] std::error_code
+mariadb_uncompress(bytes_view src, event_buffer& out, std::size_t max_size = default_max_event_size);
 
 } // namespace binlogstream::codec

@@ -7,6 +7,7 @@
 #include <binlogstream/file_reader.hpp>
 
 #include "codec/event_decoder.hpp"
+#include "codec/growing_buffer.hpp"
 #include "codec/payload.hpp"
 
 #include <zlib.h>
@@ -206,6 +207,7 @@ struct file_reader::impl
         ctx.verify_checksum = options.verify_checksum;
         ctx.strict = options.strict;
         ctx.in_payload = in_payload;
+        ctx.max_event_size = options.max_event_size;
         if (auto ec = codec::decode_event(std::move(buf), ctx, out))
             return ec;
         if (auto* f = std::get_if<format_description_event>(&out))
@@ -300,7 +302,7 @@ struct file_reader::impl
             }
             if (auto* p = std::get_if<transaction_payload_event>(&out); p && options.expand_payloads)
             {
-                if ((ec = payload.open(*p, true)))
+                if ((ec = payload.open(*p, true, options.max_event_size)))
                 {
                     fail(ec, pos.offset);
                     return false;
@@ -359,12 +361,20 @@ struct file_reader::impl
                 return fail(ec, offset);
             if (h.event_size > options.max_event_size)
                 return fail(make_error_code(errc::packet_too_large), offset);
-            auto buf = event_buffer::allocate(h.event_size);
-            auto dst = buf.mutable_bytes();
-            std::memcpy(dst.data(), head.data(), head.size());
-            auto body = read(dst.data() + head.size(), dst.size() - head.size());
-            if (body != dst.size() - head.size())
-                return fail(make_error_code(errc::truncated_event), offset);
+            // A gzip file's header can claim more than the file holds: grow with what is read.
+            auto source = [this](std::span<std::byte> dst, std::size_t& n) {
+                n = read(dst.data(), dst.size());
+                return std::error_code{};
+            };
+            event_buffer buf;
+            if (auto ec = codec::fill_growing(
+                    head, // decode_header made sure that event_size >= the header's size
+                    h.event_size,
+                    source,
+                    make_error_code(errc::truncated_event),
+                    buf
+                ))
+                return fail(ec, offset);
             out = std::move(buf);
             return {};
         }

@@ -6,6 +6,7 @@
 // bytes; binlog_buf_uncompress), and the MariaDB replication protocol documentation pages.
 
 #include "codec/event_decoder.hpp"
+#include "codec/growing_buffer.hpp"
 
 #include <zlib.h>
 
@@ -68,7 +69,7 @@ std::error_code decode_gtid(bytes_view body, const decode_context& ctx, mariadb_
 
 } // namespace
 
-std::error_code mariadb_uncompress(bytes_view src, event_buffer& out)
+std::error_code mariadb_uncompress(bytes_view src, event_buffer& out, std::size_t max_size)
 {
     byte_reader r(src);
     auto head = r.u8();
@@ -86,21 +87,49 @@ std::error_code mariadb_uncompress(bytes_view src, event_buffer& out)
     std::uint32_t len = 0;
     for (auto b : len_bytes)
         len = (len << 8) | std::to_integer<std::uint8_t>(b);
+    if (len > max_size)
+        return make_error_code(errc::packet_too_large);
     // A compressed event cannot expand beyond zlib's maximum ratio (~1032:1); refuse absurd sizes.
     auto zsrc = r.rest();
     if (len > (zsrc.size() + 16) * 1100)
         return make_error_code(errc::decompression_failed);
-    out = event_buffer::allocate(len);
-    uLongf produced = len;
-    auto rc = uncompress(
-        reinterpret_cast<Bytef*>(out.mutable_bytes().data()),
-        &produced,
-        reinterpret_cast<const Bytef*>(zsrc.data()),
-        static_cast<uLong>(zsrc.size())
-    );
-    if (rc != Z_OK || produced != len)
+    // Inflated step by step into a buffer that grows with the output: `len` is the sender's word.
+    z_stream z{};
+    if (inflateInit(&z) != Z_OK)
         return make_error_code(errc::decompression_failed);
-    return {};
+    z.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(zsrc.data()));
+    z.avail_in = static_cast<uInt>(zsrc.size());
+    bool ended = false;
+    auto source = [&](std::span<std::byte> dst, std::size_t& got) -> std::error_code {
+        got = 0;
+        while (got < dst.size() && !ended)
+        {
+            z.next_out = reinterpret_cast<Bytef*>(dst.data() + got);
+            z.avail_out = static_cast<uInt>(dst.size() - got);
+            auto before = z.avail_out;
+            auto rc = inflate(&z, Z_NO_FLUSH);
+            got += before - z.avail_out;
+            if (rc == Z_STREAM_END)
+                ended = true;
+            else if (rc != Z_OK) // Z_BUF_ERROR here: the input ended before the stream did
+                return make_error_code(errc::decompression_failed);
+        }
+        return {};
+    };
+    auto ec = fill_growing({}, len, source, make_error_code(errc::decompression_failed), out);
+    // The stream must end exactly at `len` bytes: one more call tells a longer stream from the end.
+    if (!ec && !ended)
+    {
+        std::byte extra{};
+        std::size_t got = 0;
+        ec = source(std::span<std::byte>(&extra, 1), got);
+        if (!ec && (got != 0 || !ended))
+            ec = make_error_code(errc::decompression_failed);
+    }
+    inflateEnd(&z);
+    if (ec)
+        out = event_buffer{};
+    return ec;
 }
 
 std::error_code decode_mariadb(

@@ -8,6 +8,7 @@
 #include "codec/payload.hpp"
 
 #include "codec/event_decoder.hpp"
+#include "codec/growing_buffer.hpp"
 
 #include <zstd.h>
 
@@ -69,9 +70,11 @@ payload_reader::~payload_reader() = default;
 payload_reader::payload_reader(payload_reader&&) noexcept = default;
 payload_reader& payload_reader::operator=(payload_reader&&) noexcept = default;
 
-std::error_code payload_reader::open(const transaction_payload_event& ev, bool copy)
+std::error_code
+payload_reader::open(const transaction_payload_event& ev, bool copy, std::size_t max_event_size)
 {
     close();
+    max_event_size_ = max_event_size;
     compression_ = ev.compression_type;
     input_ = ev.payload;
     if (copy)
@@ -162,23 +165,22 @@ bool payload_reader::next(event_buffer& out, std::error_code& ec)
     event_header h;
     if ((ec = decode_header(head, h)))
         return false;
-    // Bounded memory: an inner event is never larger than the server's maximum (1 GiB) nor than what
-    // the payload header announced.
-    if (h.event_size > (std::uint32_t(1) << 30) || (expected_ != 0 && produced_ + h.event_size > expected_))
+    // Bounded memory: an inner event is never larger than the caller's limit (the connection's
+    // max_packet_size, the file reader's max_event_size) nor than what the payload header announced.
+    if (h.event_size > max_event_size_)
+    {
+        ec = make_error_code(errc::packet_too_large);
+        return false;
+    }
+    if (h.event_size < head.size() || (expected_ != 0 && produced_ + h.event_size > expected_))
     {
         ec = make_error_code(errc::bad_event_length);
         return false;
     }
-    out = event_buffer::allocate(h.event_size);
-    auto dst = out.mutable_bytes();
-    std::memcpy(dst.data(), head.data(), head.size());
-    if ((ec = read(dst.subspan(head.size()), got)))
+    // The size is the hostile header's word: the buffer grows as decompressed bytes arrive.
+    auto source = [this](std::span<std::byte> dst, std::size_t& n) { return read(dst, n); };
+    if ((ec = fill_growing(head, h.event_size, source, make_error_code(errc::truncated_event), out)))
         return false;
-    if (got != dst.size() - head.size())
-    {
-        ec = make_error_code(errc::truncated_event);
-        return false;
-    }
     produced_ += h.event_size;
     ++index_;
     return true;

@@ -6,6 +6,7 @@
 #include <binlogstream/event.hpp>
 
 #include "codec/byte_reader.hpp"
+#include "codec/event_decoder.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -22,13 +23,19 @@ public:
     payload_reader& operator=(payload_reader&&) noexcept;
 
     /// Starts reading `ev`'s payload. With `copy`, the reader keeps its own copy of the compressed
-    /// bytes (so `ev` may go away); otherwise `ev` must outlive the reads.
-    [[nodiscard]] std::error_code open(const transaction_payload_event& ev, bool copy = false);
+    /// bytes (so `ev` may go away); otherwise `ev` must outlive the reads. An inner event larger than
+    /// `max_event_size` is errc::packet_too_large.
+    [[nodiscard]] std::error_code open(
+        const transaction_payload_event& ev,
+        bool copy = false,
+        std::size_t max_event_size = default_max_event_size
+    );
     /// Whether a payload is open and not yet exhausted.
     [[nodiscard]] bool active() const noexcept { return active_; }
     /// Reads the next inner event (header + body, no checksum) into `out`. Returns false at the end of
     /// the payload (and closes it) or on error (`ec`: truncated_event, decompression_failed,
-    /// bad_event_length).
+    /// bad_event_length, packet_too_large). The event's buffer grows as its bytes are decompressed,
+    /// so a header that claims more than the payload holds costs no allocation of the claimed size.
     bool next(event_buffer& out, std::error_code& ec);
     /// Abandons the current payload.
     void close() noexcept;
@@ -47,6 +54,7 @@ private:
     std::uint8_t compression_ = 0;
     std::uint64_t produced_ = 0;
     std::uint64_t expected_ = 0;
+    std::size_t max_event_size_ = default_max_event_size;
     std::size_t index_ = 0;
     bool active_ = false;
     bool stream_done_ = false;

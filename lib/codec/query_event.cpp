@@ -195,7 +195,7 @@ std::error_code decode_query(
     out.schema = c.schema;
     if (type == event_type::mariadb_query_compressed)
     {
-        if (auto ec = mariadb_uncompress(c.query, scratch))
+        if (auto ec = mariadb_uncompress(c.query, scratch, ctx.max_event_size))
             return ec;
         out.compressed = true;
         out.query = as_string(scratch.bytes());

@@ -462,7 +462,7 @@ std::error_code decode_rows(bytes_view body, const decode_context& ctx, event_ty
         return r.error();
     if (out.compressed)
     {
-        if (auto ec = mariadb_uncompress(r.rest(), out.decompressed))
+        if (auto ec = mariadb_uncompress(r.rest(), out.decompressed, ctx.max_event_size))
             return ec;
         out.rows_data = out.decompressed.bytes();
     }

@@ -59,6 +59,8 @@ struct connection::impl
     std::optional<asio::ssl::context> tls_context;
     binlogstream::server_info info;
     std::chrono::milliseconds read_timeout{0};
+    std::size_t max_resultset_rows = 0;
+    std::size_t max_resultset_bytes = 0;
     bool connected = false;
     // One reader and one writer at a time: a second concurrent read would interleave frames.
     bool reading = false;
@@ -299,6 +301,8 @@ asio::awaitable<std::error_code> connection::run_connect(connection_options opts
     close();
     impl_->info = binlogstream::server_info{};
     impl_->read_timeout = opts.read_timeout;
+    impl_->max_resultset_rows = opts.max_resultset_rows;
+    impl_->max_resultset_bytes = opts.max_resultset_bytes;
     impl_->packets.set_max_packet_size(opts.max_packet_size);
     auto timeout = opts.connect_timeout;
     auto where = endpoint_text(opts);
@@ -331,7 +335,11 @@ asio::awaitable<std::error_code> connection::run_query(std::string sql, resultse
     impl_->packets.reset_sequence();
     auto ec = co_await impl_->packets.write(packet);
     wire::text_result result;
-    wire::text_resultset_parser parser(result, (impl_->info.capabilities & wire::cap::deprecate_eof) != 0);
+    wire::text_resultset_parser parser(
+        result,
+        (impl_->info.capabilities & wire::cap::deprecate_eof) != 0,
+        {.max_rows = impl_->max_resultset_rows, .max_bytes = impl_->max_resultset_bytes}
+    );
     bool done = false;
     while (!ec && !done)
     {
@@ -341,6 +349,12 @@ asio::awaitable<std::error_code> connection::run_query(std::string sql, resultse
     }
     if (ec)
     {
+        if (ec == errc::resultset_too_large)
+            diag.set_client(
+                "the resultset is larger than max_resultset_rows (" +
+                std::to_string(impl_->max_resultset_rows) + ") or max_resultset_bytes (" +
+                std::to_string(impl_->max_resultset_bytes) + ")"
+            );
         impl_->fail(ec);
         co_return ec;
     }

@@ -212,8 +212,9 @@ action session::on_query_done(std::error_code ec, const diagnostics& diag)
     if (state_ != state::setup)
         return fail(make_error_code(errc::unexpected_packet), "query result outside the setup phase");
     // The checksum statement fails on servers that predate binlog checksums (< MySQL 5.6.2 /
-    // MariaDB 5.3): they send no checksums, so the stream works without it.
-    const bool tolerated = next_setup_ == 1;
+    // MariaDB 5.3): they send no checksums, so the stream works without it. Only the server's refusal
+    // is tolerated: a timeout or a lost link has closed the connection.
+    const bool tolerated = next_setup_ == 1 && ec.category() == server_category();
     if (ec && !tolerated)
     {
         state_ = state::done;

@@ -50,9 +50,12 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     {
         schema::resolver_config c;
         c.ctl = opts.ctl.value_or(conn_opts);
+        if (c.ctl.read_timeout.count() == 0)
+            c.ctl.read_timeout = opts.setup_timeout;
         c.retry = opts.reconnect;
         c.freeze = opts.freeze_schema;
         c.fail_when_unavailable = opts.fail_on_table_metadata_unavailable;
+        c.metadata_wait = opts.metadata_wait;
         c.hold_limit = opts.queue_depth;
         c.log = opts.log;
         c.stop_reader = [this] {
@@ -81,6 +84,10 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     std::deque<std::pair<std::uint64_t, stream_position>> commits;
     stream_position handed_out;
     stream_position last_committed;
+    // The binlog file of the event the consumer received last, for text errors: file_changes[i] =
+    // (events sent before the file changed, the new file).
+    std::deque<std::pair<std::uint64_t, std::string>> file_changes;
+    std::string received_file;
 
     // Decoding state: the current format description. The table maps live in the table cache,
     // which also holds back the events of tables whose names it is reading (lib/schema).
@@ -99,6 +106,11 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (ec)
             return;
         ++received;
+        while (!file_changes.empty() && file_changes.front().first < received)
+        {
+            received_file = std::move(file_changes.front().second);
+            file_changes.pop_front();
+        }
         while (!commits.empty() && commits.front().first <= received)
         {
             handed_out = std::move(commits.front().second);
@@ -233,10 +245,9 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (const auto* r = std::get_if<rotate_event>(&ev))
         {
             // The real ROTATE at a file's end and the artificial one that starts every dump both
-            // name the next file and offset. A real one with a timestamp follows a server restart,
-            // after which table ids mean other tables.
-            if (r->header.timestamp != 0 && (r->header.flags & artificial_flag) == 0)
-                schema.on_server_restart();
+            // name the next file and offset.
+            if (r->next_file != (file_changes.empty() ? received_file : file_changes.back().second))
+                file_changes.emplace_back(sent, r->next_file);
             file_ = r->next_file;
             next_offset_ = r->position;
             tracker->on_rotate(file_, next_offset_);
@@ -295,15 +306,25 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         ctx.tables = &schema.registry();
         ctx.verify_checksum = opts.verify_checksum && !in_payload;
         ctx.in_payload = in_payload;
+        ctx.max_event_size = conn_opts.max_packet_size;
         if (auto ec = codec::decode_event(event_buffer::copy_of(bytes), ctx, out))
         {
             diag.set_client("decoding an event before " + file_ + ":" + std::to_string(next_offset_));
             return ec;
         }
         if (auto* f = std::get_if<format_description_event>(&out))
+        {
+            // A creation timestamp marks the first binlog file a server wrote after it started (a
+            // rotation writes 0, and the dump zeroes it when it starts past the FDE): table ids
+            // restart with the server, so the ids cached so far mean other tables from here on.
+            if (f->create_timestamp != 0 && !in_payload)
+                schema.on_server_restart();
             fde = *f;
+        }
         else if (auto* tm = std::get_if<table_map_event>(&out); tm && tm->table)
-            schema.on_table_map(*tm, !tm->table->names_from_binlog && wants_table(*tm->table));
+            schema.on_table_map(
+                *tm, binlogstream::schema::needs_lookup(*tm->table) && wants_table(*tm->table)
+            );
         return {};
     }
 
@@ -326,7 +347,7 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
         if (auto* p = std::get_if<transaction_payload_event>(&ev))
         {
             // The inner events come right after the payload event, exactly as if they were inline.
-            if (auto ec = payload.open(*p, true))
+            if (auto ec = payload.open(*p, true, conn_opts.max_packet_size))
                 co_return ec;
             auto payload_end = next_offset_after(h);
             if (auto ec = co_await process(std::move(ev), false, 0))
@@ -357,7 +378,11 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
     {
         conn = std::make_unique<connection>(ex);
         diag.clear();
-        auto [ec] = co_await conn->async_connect(conn_opts, diag, as_tuple_awaitable);
+        // Until the dump's heartbeats run, only a read deadline ends a wait for a silent server.
+        auto setup_opts = conn_opts;
+        if (setup_opts.read_timeout.count() == 0)
+            setup_opts.read_timeout = opts.setup_timeout;
+        auto [ec] = co_await conn->async_connect(setup_opts, diag, as_tuple_awaitable);
         if (ec)
             co_return ec;
         const auto& info = conn->server_info();
@@ -390,6 +415,8 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
             auto [qec] =
                 co_await conn->async_query("SELECT @@global.binlog_checksum", rs, diag, as_tuple_awaitable);
             start_fde = codec::default_format_description();
+            if (qec && qec.category() != server_category())
+                co_return qec; // no answer (setup_timeout) or a lost link; a refusal means "no CRC"
             bool crc = !qec && !rs.rows.empty() && !rs.rows[0].empty() && rs.rows[0][0] &&
                        (*rs.rows[0][0] == "CRC32" || *rs.rows[0][0] == "crc32");
             start_fde.checksum = crc ? checksum_algorithm::crc32 : checksum_algorithm::off;
@@ -456,8 +483,11 @@ struct binlog_stream::state : std::enable_shared_from_this<binlog_stream::state>
                 co_return err.ec;
             }
             // A command sent and an event handled are both followed by the next packet.
-            auto [rec] = co_await conn->async_read_packet(packet, deadline, as_tuple_awaitable);
-            if (rec == errc::read_timeout && opts.heartbeat.count() > 0)
+            bool dumping = session.current_state() == replication::session::state::streaming;
+            auto [rec] = co_await conn->async_read_packet(
+                packet, dumping ? deadline : setup_opts.read_timeout, as_tuple_awaitable
+            );
+            if (rec == errc::read_timeout && dumping && opts.heartbeat.count() > 0)
                 co_return make_error_code(errc::heartbeat_timeout);
             if (rec)
                 co_return rec;
@@ -597,6 +627,35 @@ void binlog_stream::restrict_events(const event_type_set& types) noexcept
 const event_type_set& binlog_stream::events() const noexcept
 {
     return state_->opts.events;
+}
+
+std::error_code
+binlog_stream::to_utf8(const rows_event& ev, const row_cell& cell, std::string& out, diagnostics& diag) const
+{
+    return binlogstream::to_utf8(ev, cell, out, state_->opts.on_bad_text, &diag, state_->received_file);
+}
+
+std::error_code binlog_stream::to_utf8(const query_event& q, std::string& out, diagnostics& diag) const
+{
+    return binlogstream::to_utf8(q, out, state_->opts.on_bad_text, &diag, state_->received_file);
+}
+
+std::string binlog_stream::text(const rows_event& ev, const row_cell& cell) const
+{
+    std::string out;
+    diagnostics diag;
+    if (auto ec = to_utf8(ev, cell, out, diag))
+        throw error(ec, diag);
+    return out;
+}
+
+std::string binlog_stream::text(const query_event& q) const
+{
+    std::string out;
+    diagnostics diag;
+    if (auto ec = to_utf8(q, out, diag))
+        throw error(ec, diag);
+    return out;
 }
 
 const diagnostics& binlog_stream::last_diagnostics() const noexcept

@@ -3,6 +3,9 @@
 
 #include "schema/information_schema.hpp"
 
+#include "codec/column_plan.hpp"
+#include "codec/temporal_hires.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -442,8 +445,9 @@ parse_metadata(const resultset& rs, std::string_view schema, std::string_view ta
             c.literals = parse_literals(c.column_type);
         out.columns.push_back(std::move(c));
     }
-    for (const auto& [name, prefix] : key)
+    for (const auto& [key_name, prefix] : key)
     {
+        const auto& name = key_name; // clang 14 (the fuzz build) cannot capture a structured binding
         auto it = std::find_if(out.columns.begin(), out.columns.end(), [&](const auto& c) {
             return c.name == name;
         });
@@ -487,6 +491,20 @@ std::shared_ptr<const table_info> merge_metadata(
 )
 {
     auto t = std::make_shared<table_info>(mapped);
+    if (mapped.names_from_binlog)
+    {
+        // Only the precision of old TIME/DATETIME/TIMESTAMP columns was wanted (needs_lookup): when
+        // it cannot be had, the binlog's own description stands, as it did before the read.
+        std::string problem = !fetched || fetched->columns.empty()
+                                  ? std::string(reason.empty() ? "the table does not exist now" : reason)
+                                  : find_mismatch(mapped, *fetched);
+        if (!problem.empty())
+        {
+            t->metadata_note =
+                "the fractional precision of old TIME/DATETIME/TIMESTAMP columns is unknown: " + problem;
+            return t;
+        }
+    }
     if (!fetched || fetched->columns.empty())
     {
         t->metadata = table_metadata::unavailable;
@@ -522,6 +540,21 @@ std::shared_ptr<const table_info> merge_metadata(
         if (c.type == column_type::geometry && !has_optional(optional_types, geometry_type))
             c.geometry_type = geometry_code(f.data_type);
     }
+    bool sized = false;
+    for (std::size_t i = 0; i < t->columns.size(); ++i)
+    {
+        // A MariaDB 5.3 fractional TIME/DATETIME/TIMESTAMP: the TABLE_MAP cannot say its size, the
+        // precision does (temporal_hires.hpp). MySQL's old types have precision 0 and stay as they are.
+        auto& c = t->columns[i];
+        const auto& p = fetched->columns[i].datetime_precision;
+        if (codec::is_old_temporal(c.type) && c.meta == 0 && p && *p > 0 && *p <= 6)
+        {
+            c.meta = std::uint16_t(*p);
+            sized = true;
+        }
+    }
+    if (sized)
+        t->plan = codec::make_column_plan(*t); // the TABLE_MAP's plan sized them as plain old types
     if (!has_optional(optional_types, simple_pk) && !has_optional(optional_types, pk_with_prefix))
         t->primary_key = fetched->primary_key;
     t->metadata = table_metadata::cache;

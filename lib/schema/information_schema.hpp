@@ -3,7 +3,8 @@
 // What the table cache reads from information_schema, and how it is reconciled with a TABLE_MAP.
 // Sans-IO: the query text, the parse of its text resultset, and the merge are plain functions.
 
-#include <binlogstream/connection.hpp>
+#include <binlogstream/error.hpp>
+#include <binlogstream/resultset.hpp>
 #include <binlogstream/table.hpp>
 
 #include <cstdint>

@@ -231,6 +231,7 @@ asio::awaitable<resolver::fetch_result> resolver::fetch(const fetch_request& rq)
 {
     const auto sql = metadata_query(rq.schema, rq.table);
     std::uint32_t failures = 0;
+    const auto started = std::chrono::steady_clock::now();
     for (;;)
     {
         std::error_code ec;
@@ -278,6 +279,19 @@ asio::awaitable<resolver::fetch_result> resolver::fetch(const fetch_request& rq)
         double delay = static_cast<double>(p.initial_delay.count()) *
                        std::pow(std::max(p.multiplier, 1.0), static_cast<double>(failures - 1));
         delay = std::min(delay, static_cast<double>(p.max_delay.count()));
+        if (cfg_.metadata_wait.count() > 0)
+        {
+            // The bound on holding this table's rows back (with max_attempts = 0 a ctl server that
+            // stays down would hold them forever): no wait may end past it.
+            using ms = std::chrono::milliseconds;
+            auto waited = std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - started);
+            if (waited + ms(static_cast<std::int64_t>(delay)) >= cfg_.metadata_wait)
+                co_return fetch_result{
+                    nullptr,
+                    "the ctl connection failed for " + std::to_string(waited.count()) +
+                        " ms, the metadata wait is " + std::to_string(cfg_.metadata_wait.count()) +
+                        " ms: " + what};
+        }
         backoff_.expires_after(std::chrono::milliseconds(static_cast<std::int64_t>(delay)));
         (void)co_await backoff_.async_wait(as_tuple_awaitable);
         if (stopping())

@@ -27,6 +27,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -42,6 +43,8 @@ struct resolver_config
     reconnect_policy retry;
     bool freeze = false;
     bool fail_when_unavailable = false;
+    /// How long one table's read may keep failing and retrying before it gives up (0: no bound).
+    std::chrono::milliseconds metadata_wait{0};
     /// Events the hold-back queue keeps before the reader waits for room.
     std::size_t hold_limit = 64;
     log_function log;

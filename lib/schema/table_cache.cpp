@@ -2,8 +2,10 @@
 
 #include "schema/table_cache.hpp"
 
+#include "codec/temporal_hires.hpp"
 #include "schema/ddl.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace binlogstream::schema {
@@ -62,12 +64,19 @@ void table_cache::register_table(std::uint64_t id, std::shared_ptr<const table_i
     slot = std::move(t);
 }
 
+bool needs_lookup(const table_info& t) noexcept
+{
+    return !t.names_from_binlog || std::any_of(t.columns.begin(), t.columns.end(), [](const column_info& c) {
+        return codec::is_old_temporal(c.type) && c.meta == 0;
+    });
+}
+
 void table_cache::on_table_map(table_map_event& tm, bool wanted)
 {
     if (!tm.table)
         return;
     const auto id = tm.table_id;
-    if (tm.table->names_from_binlog || !wanted)
+    if (!wanted || !needs_lookup(*tm.table))
     {
         register_table(id, tm.table);
         return;
@@ -139,6 +148,13 @@ std::shared_ptr<const table_info> table_cache::resolve(
                 "table cache: " + display(raw.schema, raw.table) + " table id " +
                     std::to_string(raw.table_id) + " no longer matches information_schema (" +
                     t->metadata_note + "); its columns stay unnamed"
+            );
+    }
+    else if (t->metadata == table_metadata::binlog && !t->metadata_note.empty())
+    {
+        if (log_)
+            log_(
+                log_level::warning, "table cache: " + display(raw.schema, raw.table) + ": " + t->metadata_note
             );
     }
     else if (t->metadata == table_metadata::unavailable)
@@ -245,6 +261,11 @@ void table_cache::on_server_restart()
             pending_.erase(t.get());
     registry_.clear();
     by_id_.clear();
+    // What information_schema said before the restart is forgotten too: while the server was down,
+    // or through DDL it did not log, its tables may have changed in ways that keep the column
+    // types (which find_mismatch checks) but not the names. One query per table after a restart.
+    for (auto& [key, entry] : by_name_)
+        forget_name(entry);
 }
 
 } // namespace binlogstream::schema

@@ -61,8 +61,8 @@ public:
     /// The decoders' view: table id -> table.
     [[nodiscard]] const codec::table_registry& registry() const noexcept { return registry_; }
 
-    /// Registers a decoded TABLE_MAP. When it lacks names and `wanted` (the consumer may see this
-    /// table's rows), either reuses a resolution (and sets `tm.table` to it) or creates a pending
+    /// Registers a decoded TABLE_MAP. When it `needs_lookup` and is `wanted` (the consumer may see
+    /// this table's rows), either reuses a resolution (and sets `tm.table` to it) or creates a pending
     /// resolution and, if no read of the current generation is queued, a fetch request.
     void on_table_map(table_map_event& tm, bool wanted);
 
@@ -82,7 +82,8 @@ public:
     /// A Query event: forgets what a DDL may have changed (nothing when frozen).
     void on_query(std::string_view sql, std::string_view default_schema);
 
-    /// The server restarted: table ids mean other tables from here on.
+    /// The server restarted: table ids mean other tables from here on, and every name is read
+    /// again on its next TABLE_MAP without names.
     void on_server_restart();
 
     [[nodiscard]] table_cache_statistics& stats() noexcept { return stats_; }
@@ -125,6 +126,11 @@ private:
     std::deque<fetch_request> requests_;
     table_cache_statistics stats_;
 };
+
+/// Whether a TABLE_MAP needs the table cache to be complete: it lacks column names, or it has old
+/// TIME/DATETIME/TIMESTAMP columns, which may be MariaDB fractional ones that only information_schema
+/// can size (codec/temporal_hires.hpp).
+[[nodiscard]] bool needs_lookup(const table_info& t) noexcept;
 
 /// Whether two TABLE_MAPs describe the same table the same way (names, types, metadata, nullability).
 [[nodiscard]] bool same_shape(const table_info& a, const table_info& b) noexcept;

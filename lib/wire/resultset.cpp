@@ -76,6 +76,16 @@ std::error_code text_resultset_parser::finish_with_ok(bytes_view packet)
     return {};
 }
 
+std::error_code text_resultset_parser::account(std::size_t size) noexcept
+{
+    bytes_ += size;
+    if (limits_.max_bytes != 0 && bytes_ > limits_.max_bytes)
+        return errc::resultset_too_large;
+    if (limits_.max_rows != 0 && state_ == state::rows && out_.rows.size() >= limits_.max_rows)
+        return errc::resultset_too_large;
+    return {};
+}
+
 std::error_code text_resultset_parser::on_packet(bytes_view packet, bool& done, diagnostics& diag)
 {
     done = false;
@@ -113,6 +123,8 @@ std::error_code text_resultset_parser::on_packet(bytes_view packet, bool& done, 
         }
         case state::columns:
         {
+            if (auto ec = account(packet.size() + sizeof(column_definition)))
+                return ec;
             column_definition col;
             if (auto ec = parse_column_definition(packet, col))
                 return ec;
@@ -152,6 +164,9 @@ std::error_code text_resultset_parser::on_packet(bytes_view packet, bool& done, 
                 done = true;
                 return {};
             }
+            // A NULL is one byte on the wire and a whole cell in memory: count what is kept.
+            if (auto ec = account(packet.size() + sizeof(text_row) + out_.columns.size() * sizeof(text_cell)))
+                return ec;
             std::vector<std::optional<std::string>> row;
             if (auto ec = parse_text_row(packet, out_.columns.size(), row))
                 return ec;

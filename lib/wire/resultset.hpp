@@ -50,17 +50,34 @@ struct text_result
 [[nodiscard]] std::error_code
 parse_text_row(bytes_view payload, std::size_t columns, std::vector<std::optional<std::string>>& out);
 
+/// A cell and a row as the parser keeps them.
+using text_cell = std::optional<std::string>;
+using text_row = std::vector<text_cell>;
+
+/// How much of a resultset the parser keeps; 0 means no limit.
+struct resultset_limits
+{
+    /// Rows.
+    std::size_t max_rows = 0;
+    /// Bytes kept: each column definition and row packet, plus the memory its kept form adds
+    /// (`sizeof(column_definition)`; `sizeof(text_row)` and `sizeof(text_cell)` per cell).
+    std::size_t max_bytes = 0;
+};
+
 /// Feed it every packet after COM_QUERY until `done`.
 class text_resultset_parser
 {
 public:
-    text_resultset_parser(text_result& out, bool deprecate_eof) noexcept
+    text_resultset_parser(text_result& out, bool deprecate_eof, resultset_limits limits = {}) noexcept
         : out_(out)
         , deprecate_eof_(deprecate_eof)
+        , limits_(limits)
     {}
 
     /// Feeds one packet; `done` is set once the result is complete. An ERR packet gives a server
-    /// error with `diag` filled, anything out of place `unexpected_packet` or a decoding error.
+    /// error with `diag` filled, anything out of place `unexpected_packet` or a decoding error, a row
+    /// or a byte past the limits `resultset_too_large` (a server may send rows without end: the
+    /// result is kept in memory, so it has to stop somewhere).
     [[nodiscard]] std::error_code on_packet(bytes_view packet, bool& done, diagnostics& diag);
 
 private:
@@ -74,11 +91,15 @@ private:
     };
 
     std::error_code finish_with_ok(bytes_view packet);
+    // Counts a column definition or a row of `size` bytes against the limits.
+    std::error_code account(std::size_t size) noexcept;
 
     text_result& out_;
     bool deprecate_eof_;
     state state_ = state::first;
     std::uint64_t column_count_ = 0;
+    resultset_limits limits_;
+    std::size_t bytes_ = 0;
 };
 
 } // namespace binlogstream::wire

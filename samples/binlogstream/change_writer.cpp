@@ -220,7 +220,7 @@ change_writer::add_debezium_row(const rows_event& e, const row& r, const event_p
     return {};
 }
 
-void change_writer::add_ddl(const query_event& q, const event_place& at)
+void change_writer::add_ddl(const query_event& q, std::string_view sql, const event_place& at)
 {
     line l;
     l.begin = pending_.size();
@@ -229,7 +229,7 @@ void change_writer::add_ddl(const query_event& q, const event_place& at)
     {
         w.field("type", "ddl");
         w.field("database", q.schema);
-        w.field("sql", q.query);
+        w.field("sql", sql);
         w.field("ts", at.timestamp);
         w.key("position");
         position_text(pending_, at.file, at.pos);
@@ -259,7 +259,7 @@ void change_writer::add_ddl(const query_event& q, const event_place& at)
         s.close();
         w.field("ts_ms", now_ms());
         w.field("databaseName", q.schema);
-        w.field("ddl", q.query);
+        w.field("ddl", sql);
     }
     w.close();
     l.split = l.end = pending_.size();

@@ -51,8 +51,8 @@ public:
     /// Errors: a row that does not decode (nothing of the event is kept then).
     std::error_code add_rows(const rows_event& e, const event_place& at, std::uint64_t& rows);
 
-    /// Renders a DDL statement into the open transaction.
-    void add_ddl(const query_event& q, const event_place& at);
+    /// Renders a DDL statement (`sql`: its text as UTF-8) into the open transaction.
+    void add_ddl(const query_event& q, std::string_view sql, const event_place& at);
 
     /// Appends the open transaction's lines, each ending in '\n', to `out` and starts a new one.
     void commit(const commit_info& c, std::string& out);

@@ -48,19 +48,11 @@ std::string directory_of(const std::string& path)
     return path.substr(0, slash);
 }
 
-} // namespace
-
-bool read_checkpoint(const std::string& path, checkpoint& out, std::string& error)
+// read_checkpoint's and parse_checkpoint's common part.
+bool parse_padded(
+    const simdjson::padded_string& text, const std::string& path, checkpoint& out, std::string& error
+)
 {
-    error.clear();
-    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT)
-        return false;
-    simdjson::padded_string text;
-    if (auto err = simdjson::padded_string::load(path).get(text))
-    {
-        error = "cannot read checkpoint " + path + ": " + simdjson::error_message(err);
-        return false;
-    }
     simdjson::dom::parser parser;
     simdjson::dom::object root;
     simdjson::dom::object pos;
@@ -91,6 +83,28 @@ bool read_checkpoint(const std::string& path, checkpoint& out, std::string& erro
     std::uint64_t n = 0;
     out.transactions = root["transactions"].get(n) ? 0 : n;
     return true;
+}
+
+} // namespace
+
+bool read_checkpoint(const std::string& path, checkpoint& out, std::string& error)
+{
+    error.clear();
+    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT)
+        return false;
+    simdjson::padded_string text;
+    if (auto err = simdjson::padded_string::load(path).get(text))
+    {
+        error = "cannot read checkpoint " + path + ": " + simdjson::error_message(err);
+        return false;
+    }
+    return parse_padded(text, path, out, error);
+}
+
+bool parse_checkpoint(std::string_view text, const std::string& path, checkpoint& out, std::string& error)
+{
+    error.clear();
+    return parse_padded(simdjson::padded_string(text), path, out, error);
 }
 
 bool write_checkpoint(const std::string& path, const checkpoint& cp, std::string& error)

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace binlogstream::tool {
 
@@ -30,6 +31,10 @@ struct checkpoint
 /// Reads the checkpoint at `path` (JSON, parsed with simdjson). Returns false with an empty `error`
 /// when the file does not exist; false with a reason when it exists but cannot be used.
 bool read_checkpoint(const std::string& path, checkpoint& out, std::string& error);
+
+/// Parses a checkpoint file's content (what `read_checkpoint` does once the file is read; `path`
+/// only names it in `error`). Returns false with a reason when it is not a usable checkpoint.
+bool parse_checkpoint(std::string_view text, const std::string& path, checkpoint& out, std::string& error);
 
 /// Replaces the checkpoint at `path` atomically: writes `path.tmp`, fsyncs it, renames it over
 /// `path` and fsyncs the directory, so that after a crash the file holds either the old or the new

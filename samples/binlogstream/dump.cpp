@@ -105,8 +105,12 @@ void write_status(object_writer& w, const query_status_vars& s)
     }
 }
 
-std::error_code write_rows(object_writer& w, std::string& out, const rows_event& e)
+std::error_code write_rows(
+    object_writer& w, std::string& out, const rows_event& e, text_settings& text, std::string_view file
+)
 {
+    if (auto ec = check_text(e, text, file))
+        return ec;
     w.field("table_id", e.table_id);
     if (e.table)
     {
@@ -218,7 +222,8 @@ void write_user_var(object_writer& w, std::string& out, const user_var_event& u)
 }
 
 // Appends the event's own fields.
-std::error_code write_fields(object_writer& w, std::string& out, const event& ev)
+std::error_code
+write_fields(object_writer& w, std::string& out, const event& ev, text_settings& text, std::string_view file)
 {
     std::error_code ec;
     std::visit(
@@ -238,7 +243,10 @@ std::error_code write_fields(object_writer& w, std::string& out, const event& ev
                 w.field("exec_time", e.exec_time);
                 w.field("error_code", e.error_code);
                 w.field("schema", e.schema);
-                w.field("query", e.query);
+                std::string sql;
+                if ((ec = query_text(e, text, file, sql)))
+                    return;
+                w.field("query", sql);
                 if (e.compressed)
                     w.field("compressed", true);
                 write_status(w, e.status);
@@ -312,7 +320,7 @@ std::error_code write_fields(object_writer& w, std::string& out, const event& ev
                 out += ']';
             }
             else if constexpr (std::is_base_of_v<rows_event, T>)
-                ec = write_rows(w, out, e);
+                ec = write_rows(w, out, e, text, file);
             else if constexpr (std::is_same_v<T, incident_event>)
             {
                 w.field("incident", e.incident);
@@ -395,7 +403,7 @@ int usage()
     std::fprintf(
         stderr,
         "usage: binlogstream dump [--no-verify] [--skip-bad-checksum] [--strict] "
-        "[--assume-checksum=crc32|off] FILE...\n"
+        "[--assume-checksum=crc32|off] [--bad-text=replace|strict] FILE...\n"
     );
     return 2;
 }
@@ -405,6 +413,7 @@ int usage()
 int run_dump(std::span<const std::string_view> args)
 {
     file_reader_options opts;
+    text_settings text;
     std::vector<std::string> files;
     for (auto a : args)
     {
@@ -418,6 +427,10 @@ int run_dump(std::span<const std::string_view> args)
             opts.assume_checksum = checksum_algorithm::crc32;
         else if (a == "--assume-checksum=off")
             opts.assume_checksum = checksum_algorithm::off;
+        else if (a == "--bad-text=replace")
+            text.policy = text_errors::replace;
+        else if (a == "--bad-text=strict")
+            text.policy = text_errors::strict;
         else if (a.starts_with("--"))
             return usage();
         else
@@ -455,18 +468,20 @@ int run_dump(std::span<const std::string_view> args)
         w.field("server_id", h.server_id);
         w.field("log_pos", h.log_pos);
         w.field("header_flags", h.flags);
-        if (auto rec = write_fields(w, out, ev))
+        if (auto rec = write_fields(w, out, ev, text, pos.file))
         {
             out.resize(mark);
             flush();
             std::fflush(stdout);
             std::fprintf(
                 stderr,
-                "binlogstream dump: %s at offset %llu: %s event: %s\n",
+                "binlogstream dump: %s at offset %llu: %s event: %s%s%s\n",
                 pos.file.c_str(),
                 static_cast<unsigned long long>(pos.offset),
                 std::string(event_name(ev)).c_str(),
-                rec.message().c_str()
+                rec.message().c_str(),
+                rec == errc::invalid_text ? ": " : "",
+                rec == errc::invalid_text ? text.diag.client_message().c_str() : ""
             );
             return 1;
         }

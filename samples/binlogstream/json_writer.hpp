@@ -5,7 +5,9 @@
 // prints names and cells the same way.
 
 #include <binlogstream/rows.hpp>
+#include <binlogstream/text.hpp>
 
+#include "codec/charset.hpp"
 #include "codec/value_json.hpp"
 
 #include <cstdint>
@@ -87,6 +89,59 @@ inline std::error_code append_row_image(std::string& out, const row_image& img)
     }
     w.close();
     return ec;
+}
+
+/// The tool's undecodable-text policy (`--bad-text`), with where errors are reported.
+struct text_settings
+{
+    text_errors policy = text_errors::replace;
+    diagnostics diag; // set when a check fails
+};
+
+/// Under `text_errors::strict`, checks the text cells of every row of `e` (strings in a text charset,
+/// the cells `append_json` prints as JSON strings; binary and unknown-charset strings print as
+/// base64 and are not text). Returns errc::invalid_text with `t.diag` naming the table, column and
+/// place (text.hpp), or a decoding error. Under `replace` there is nothing to check: `append_json`
+/// replaces invalid sequences with U+FFFD.
+inline std::error_code check_text(const rows_event& e, text_settings& t, std::string_view file)
+{
+    if (t.policy != text_errors::strict)
+        return {};
+    std::size_t offset = 0;
+    row r;
+    std::error_code ec;
+    std::string scratch;
+    while (e.next_row(offset, r, ec))
+        for (const auto* img : {&r.before, &r.after})
+        {
+            if (!img->exists())
+                continue;
+            row_image::cursor at;
+            row_cell cell;
+            while (img->next(at, cell, ec))
+            {
+                if (cell.data.kind() != value_kind::string)
+                    continue;
+                auto kind = codec::charset_of(cell.data.as_string().collation);
+                if (kind == codec::charset_kind::binary || kind == codec::charset_kind::unknown)
+                    continue;
+                scratch.clear();
+                if (auto tec = to_utf8(e, cell, scratch, t.policy, &t.diag, file))
+                    return tec;
+            }
+            if (ec)
+                return ec;
+        }
+    return ec;
+}
+
+/// A Query event's statement text converted from its character_set_client under the policy
+/// (errc::invalid_text with `t.diag` set under strict).
+inline std::error_code
+query_text(const query_event& q, text_settings& t, std::string_view file, std::string& out)
+{
+    out.clear();
+    return to_utf8(q, out, t.policy, &t.diag, file);
 }
 
 } // namespace binlogstream::tool

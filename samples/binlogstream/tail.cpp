@@ -15,6 +15,7 @@
 #include "change_writer.hpp"
 #include "checkpoint_file.hpp"
 #include "command.hpp"
+#include "json_writer.hpp"
 #include "replication/position_tracker.hpp"
 #include "tail_options.hpp"
 
@@ -64,6 +65,7 @@ public:
         , opts_(std::move(opts))
         , stream_(io.get_executor(), opts_.conn, opts_.stream)
         , writer_(opts_.format, opts_.transactions)
+        , text_{opts_.stream.on_bad_text, {}}
         , signals_(io, SIGINT, SIGTERM)
         , timer_(io)
         , cp_(std::move(cp))
@@ -138,7 +140,12 @@ private:
         if (const auto* q = std::get_if<query_event>(&ev))
         {
             if (opts_.ddl && replication::role_of_query(q->query) == replication::event_role::statement)
-                writer_.add_ddl(*q, place(h));
+            {
+                std::string sql;
+                if (auto ec = stream_.to_utf8(*q, sql, text_.diag))
+                    return bad_text(ec);
+                writer_.add_ddl(*q, sql, place(h));
+            }
             return boundary();
         }
         if (!boundary())
@@ -157,10 +164,15 @@ private:
             std::visit(
                 [&](const auto& e) {
                     if constexpr (std::is_base_of_v<rows_event, std::decay_t<decltype(e)>>)
-                        ec = writer_.add_rows(e, place(h), rows_);
+                    {
+                        if (!(ec = check_text(e, text_, file_)))
+                            ec = writer_.add_rows(e, place(h), rows_);
+                    }
                 },
                 ev
             );
+            if (ec == errc::invalid_text)
+                return bad_text(ec);
             if (ec)
             {
                 std::fprintf(
@@ -175,6 +187,16 @@ private:
             }
         }
         return true;
+    }
+
+    // --bad-text strict met invalid text: nothing of the transaction is printed, exit status 4.
+    bool bad_text(std::error_code ec)
+    {
+        std::fprintf(
+            stderr, "binlogstream tail: %s: %s\n", ec.message().c_str(), text_.diag.client_message().c_str()
+        );
+        rc_ = exit_data;
+        return false;
     }
 
     event_place place(const event_header& h) const
@@ -308,6 +330,7 @@ private:
     tail_options opts_;
     binlog_stream stream_;
     change_writer writer_;
+    text_settings text_; // --bad-text
     asio::signal_set signals_;
     asio::steady_timer timer_;
     checkpoint cp_; // the position of the last transaction out (saved, or `dirty_`)

@@ -57,6 +57,9 @@ Stream:
 Output:
   --format FORMAT         maxwell (default) | debezium
   --ddl                   also print DDL statements
+  --bad-text POLICY       text invalid in its charset (cells, DDL text): replace (default) prints
+                          U+FFFD for each invalid sequence; strict stops with exit status 4 and a
+                          message naming the table, column and binlog position
   --transactions          also print a line at the start and at the end of each transaction
   --progress              print events/s, rows/s, position and seconds behind the source on
                           stderr about once a second
@@ -143,6 +146,7 @@ std::optional<tail_options> parse_tail_options(std::span<const std::string_view>
 {
     tail_options o;
     o.stream.server_id = 1000000u + static_cast<std::uint32_t>(::getpid() % 1000000);
+    o.stream.on_bad_text = text_errors::replace;   // the output is always printed; --bad-text strict
     o.stream.events.insert(event_type::heartbeat); // seconds behind source is 0 when idle
     o.stream.events.insert(event_type::heartbeat_v2);
     std::optional<std::string> password_file;
@@ -313,6 +317,15 @@ std::optional<tail_options> parse_tail_options(std::span<const std::string_view>
             target.clear();
             for (const auto& t : split_list(*v))
                 target.push_back(table_name::parse(t));
+        }
+        else if (flag == "--bad-text")
+        {
+            if (*v == "replace")
+                o.stream.on_bad_text = text_errors::replace;
+            else if (*v == "strict")
+                o.stream.on_bad_text = text_errors::strict;
+            else
+                return bad(*v);
         }
         else if (flag == "--format")
         {

@@ -10,6 +10,7 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -30,6 +31,14 @@ inline connection_options sandbox_connection()
     c.ssl = ssl_mode::disabled;
     c.connect_timeout = std::chrono::seconds(5);
     return c;
+}
+
+/// A loopback port nothing listens on (bound, then closed): connecting there is refused.
+inline std::uint16_t closed_port()
+{
+    asio::io_context io;
+    asio::ip::tcp::acceptor a(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    return a.local_endpoint().port();
 }
 
 /// The current end of the binlog.

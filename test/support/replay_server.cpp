@@ -39,8 +39,9 @@
 // checksum-aware FDE (MySQL >= 5.6.1), as the chosen MySQL 8.0/9.x files do. To decide what to
 // skip it reads the GTID events with the library's own decoder (codec::decode_event), while the GTID
 // set the client sent is decoded by the server's own reader (server_packets.cpp), so that the
-// client's encoder is checked by a second reading of the format. The hostile (oversized_event) and
-// synthetic (synthetic_transaction.hpp) modes imitate nothing: they are test inputs.
+// client's encoder is checked by a second reading of the format. The hostile (oversized_event,
+// silent_queries, endless_rows) and synthetic (synthetic_transaction.hpp) modes imitate nothing:
+// they are test inputs.
 
 #include "support/replay_server.hpp"
 
@@ -405,6 +406,23 @@ struct replay_server::impl
         // alive across a co_await.)
         std::vector<std::string> columns;
         std::vector<std::vector<std::optional<std::string>>> rows;
+        if (opts.silent_queries)
+            co_return; // and the next read waits for a client that waits for us
+        if (opts.endless_rows)
+        {
+            columns.push_back("c");
+            auto head = replay::write_text_resultset(columns, rows, s.deprecate_eof);
+            head.pop_back(); // the closing EOF / OK, sent after the rows
+            for (const auto& p : head)
+                co_await s.write_packet(p);
+            rows.emplace_back().push_back(std::string(100, 'r'));
+            auto row = replay::write_text_resultset(columns, rows, s.deprecate_eof);
+            const auto& row_packet = row[row.size() - 2];
+            for (std::uint64_t i = 0; i < opts.endless_rows; ++i)
+                co_await s.write_packet(row_packet); // throws once the client has closed
+            co_await s.write_packet(row.back());
+            co_return;
+        }
         if (sql == "SELECT @@global.binlog_checksum")
         {
             columns.push_back("@@global.binlog_checksum");

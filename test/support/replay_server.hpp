@@ -44,6 +44,11 @@ struct replay_options
     std::string hostile_switch_to;
     /// Hostile mode: instead of the events, send one event packet of this many bytes (0: off).
     std::size_t oversized_event = 0;
+    /// Hostile mode: record every query and never answer it; the link stays open.
+    bool silent_queries = false;
+    /// Hostile mode: answer every query with a one-column resultset of this many 100-byte rows,
+    /// written one at a time (the server never holds them), until the client closes (0: off).
+    std::uint64_t endless_rows = 0;
     /// Synthetic mode: instead of the files, stream one transaction of this many bytes of rows
     /// events, generated on the fly (0: off). See synthetic_transaction.hpp.
     std::uint64_t synthetic_transaction_bytes = 0;

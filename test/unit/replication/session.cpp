@@ -281,6 +281,16 @@ BOOST_AUTO_TEST_CASE(checksum_statement_failure_is_tolerated)
     BOOST_TEST(std::holds_alternative<send_command>(next));
 }
 
+BOOST_AUTO_TEST_CASE(checksum_statement_timeout_is_not_tolerated)
+{
+    // Only the server's refusal means "no checksums": a timeout has closed the connection.
+    session s(kb_replica(server_kind::mysql, {8, 0, 40}, file_position{"mysql-bin.000001", 4}));
+    (void)s.start();
+    auto next = s.on_query_done(make_error_code(errc::read_timeout));
+    BOOST_REQUIRE(std::holds_alternative<session_error>(next));
+    BOOST_TEST(std::get<session_error>(next).ec == errc::read_timeout);
+}
+
 BOOST_AUTO_TEST_CASE(other_setup_failures_end_the_session)
 {
     auto config = kb_replica(server_kind::mysql, {8, 0, 40}, file_position{"mysql-bin.000001", 4});

@@ -215,3 +215,47 @@ BOOST_AUTO_TEST_CASE(unexpected_packets)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A server may send rows without end: the limits stop the parser at the first row or byte past
+// them, with resultset_too_large. The rows are the capture's (SELECT 1, NULL, 'xyz' ...), repeated.
+BOOST_AUTO_TEST_CASE(row_and_byte_limits)
+{
+    auto packets = split_frames(load_capture("query_deprecate_eof.hex")); // count, 3 columns, 2 rows, OK
+    auto feed_rows = [&](resultset_limits limits, std::size_t rows, std::size_t& kept) {
+        text_result r;
+        diagnostics diag;
+        text_resultset_parser parser(r, true, limits);
+        bool done = false;
+        std::error_code ec;
+        for (std::size_t i = 0; i < 4 && !ec; ++i)
+            ec = parser.on_packet(packets[i], done, diag);
+        for (std::size_t i = 0; i < rows && !ec; ++i)
+            ec = parser.on_packet(packets[4 + i % 2], done, diag);
+        if (!ec)
+            ec = parser.on_packet(packets[6], done, diag);
+        kept = r.rows.size();
+        return ec;
+    };
+    std::size_t kept = 0;
+    BOOST_TEST(!feed_rows({.max_rows = 10, .max_bytes = 0}, 10, kept));
+    BOOST_TEST(kept == 10u);
+    BOOST_TEST(feed_rows({.max_rows = 10, .max_bytes = 0}, 11, kept) == errc::resultset_too_large);
+    BOOST_TEST(kept == 10u); // stopped at the row past the limit, before keeping it
+
+    // Bytes: the three column definitions and the rows count, with the memory their kept form
+    // adds (a NULL takes a byte on the wire, a whole cell in memory); an exact fit passes.
+    std::size_t header =
+        packets[1].size() + packets[2].size() + packets[3].size() + 3 * sizeof(column_definition);
+    std::size_t two_rows =
+        packets[4].size() + packets[5].size() + 2 * (sizeof(text_row) + 3 * sizeof(text_cell));
+    BOOST_TEST(!feed_rows({.max_rows = 0, .max_bytes = header + 5 * two_rows}, 10, kept));
+    BOOST_TEST(
+        feed_rows({.max_rows = 0, .max_bytes = header + 5 * two_rows - 1}, 10, kept) ==
+        errc::resultset_too_large
+    );
+    BOOST_TEST(feed_rows({.max_rows = 0, .max_bytes = header - 1}, 0, kept) == errc::resultset_too_large);
+
+    // No limits: everything is kept.
+    BOOST_TEST(!feed_rows({}, 100000, kept));
+    BOOST_TEST(kept == 100000u);
+}
