@@ -82,7 +82,9 @@ inline std::uint64_t fold_bytes(std::span<const std::byte> s)
     return fold_bytes(std::string_view(reinterpret_cast<const char*>(s.data()), s.size()));
 }
 
-// Materialises one value: everything a user reading the cell would touch.
+// Materialises one value: everything a user reading the cell would touch. A switch on the value's
+// kind (one jump table, as std::visit would give) and a fold of its fields into `counts::sink`, which
+// is printed, so that the compiler can drop no decoding work.
 class value_sink
 {
 public:
@@ -92,75 +94,111 @@ public:
         text_.reserve(1 << 16);
     }
 
-    void take(const row_cell& cell)
+    // One cell of the per-cell API: counted, its kind tallied, folded.
+    void take(const row_cell& cell) { take(cell.data, *cell.column); }
+
+    void take(const value& v, const column_info& column)
     {
-        const value& v = cell.data;
         ++c_.cells;
         ++c_.kinds[static_cast<std::size_t>(v.kind())];
-        std::visit([&](const auto& x) { c_.sink += fold(x, *cell.column, v); }, v.data());
+        c_.sink += fold(v, column);
+    }
+
+    // The values of one row image from the batch API (`columns` maps them to table columns when not
+    // every column is present): folded into a local sum that goes to `counts` once per image. The
+    // kinds are not tallied here (the per-cell pass does it).
+    void take_all(
+        const std::vector<value>& values, const table_info& table, const std::vector<std::size_t>* columns
+    )
+    {
+        std::uint64_t sum = 0;
+        const auto n = values.size();
+        for (std::size_t k = 0; k < n; ++k)
+            sum += fold(values[k], table.columns[columns ? (*columns)[k] : k]);
+        c_.cells += n;
+        c_.sink += sum;
+    }
+
+    // Folds one value (everything a user reading it would touch) into a number.
+    std::uint64_t fold(const value& v, const column_info& c)
+    {
+        switch (v.kind())
+        {
+            case value_kind::null:
+                ++c_.nulls;
+                return 1;
+            case value_kind::int64:
+                return std::uint64_t(*v.get_if<std::int64_t>());
+            case value_kind::uint64:
+                return *v.get_if<std::uint64_t>();
+            case value_kind::float_:
+                return std::bit_cast<std::uint32_t>(*v.get_if<float>());
+            case value_kind::double_:
+                return std::bit_cast<std::uint64_t>(*v.get_if<double>());
+            case value_kind::decimal:
+            {
+                const auto& x = *v.get_if<decimal_value>();
+                std::int64_t scaled = 0;
+                if (x.to_scaled_int64(scaled))
+                    return std::uint64_t(scaled);
+                text_.clear();
+                x.append_to(text_);
+                return fold_bytes(text_);
+            }
+            case value_kind::date:
+                return fold_date(*v.get_if<date_value>());
+            case value_kind::datetime:
+            {
+                const auto& x = *v.get_if<datetime_value>();
+                return fold_date(x.date) * 86400 + x.hour * 3600u + x.minute * 60u + x.second + x.microsecond;
+            }
+            case value_kind::timestamp:
+            {
+                const auto& x = *v.get_if<timestamp_value>();
+                return std::uint64_t(x.seconds) + x.microsecond;
+            }
+            case value_kind::time:
+                return std::uint64_t(v.get_if<time_value>()->total_microseconds());
+            case value_kind::year:
+                return v.get_if<year_value>()->year;
+            case value_kind::bit:
+            {
+                const auto& x = *v.get_if<bit_value>();
+                return x.bits + x.width;
+            }
+            case value_kind::enum_:
+                return v.get_if<enum_value>()->index;
+            case value_kind::set:
+                return v.get_if<set_value>()->bits;
+            case value_kind::string:
+            {
+                const auto& x = *v.get_if<string_value>();
+                return fold_bytes(x.bytes) + x.collation;
+            }
+            case value_kind::json:
+                // JSON to text through the dump writer, into a reused string.
+                text_.clear();
+                codec::append_json(text_, v, c);
+                return fold_bytes(text_);
+            case value_kind::geometry:
+            {
+                const auto& x = *v.get_if<geometry_value>();
+                return x.srid + fold_bytes(x.wkb);
+            }
+            case value_kind::vector:
+            {
+                const auto& x = *v.get_if<vector_value>();
+                std::uint64_t s = 0;
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    s += std::bit_cast<std::uint32_t>(x[i]);
+                return s;
+            }
+        }
+        return 0;
     }
 
 private:
-    std::uint64_t fold(null_value, const column_info&, const value&)
-    {
-        ++c_.nulls;
-        return 1;
-    }
-    std::uint64_t fold(std::int64_t x, const column_info&, const value&) { return std::uint64_t(x); }
-    std::uint64_t fold(std::uint64_t x, const column_info&, const value&) { return x; }
-    std::uint64_t fold(float x, const column_info&, const value&) { return std::bit_cast<std::uint32_t>(x); }
-    std::uint64_t fold(double x, const column_info&, const value&) { return std::bit_cast<std::uint64_t>(x); }
-    std::uint64_t fold(const decimal_value& x, const column_info&, const value&)
-    {
-        std::int64_t scaled = 0;
-        if (x.to_scaled_int64(scaled))
-            return std::uint64_t(scaled);
-        text_.clear();
-        x.append_to(text_);
-        return fold_bytes(text_);
-    }
-    std::uint64_t fold(const date_value& x, const column_info&, const value&)
-    {
-        return x.year * 416u + x.month * 32u + x.day;
-    }
-    std::uint64_t fold(const datetime_value& x, const column_info& c, const value& v)
-    {
-        return fold(x.date, c, v) * 86400 + x.hour * 3600u + x.minute * 60u + x.second + x.microsecond;
-    }
-    std::uint64_t fold(const timestamp_value& x, const column_info&, const value&)
-    {
-        return std::uint64_t(x.seconds) + x.microsecond;
-    }
-    std::uint64_t fold(const time_value& x, const column_info&, const value&)
-    {
-        return std::uint64_t(x.total_microseconds());
-    }
-    std::uint64_t fold(const year_value& x, const column_info&, const value&) { return x.year; }
-    std::uint64_t fold(const bit_value& x, const column_info&, const value&) { return x.bits + x.width; }
-    std::uint64_t fold(const enum_value& x, const column_info&, const value&) { return x.index; }
-    std::uint64_t fold(const set_value& x, const column_info&, const value&) { return x.bits; }
-    std::uint64_t fold(const string_value& x, const column_info&, const value&)
-    {
-        return fold_bytes(x.bytes) + x.collation;
-    }
-    std::uint64_t fold(const json_cell&, const column_info& c, const value& v)
-    {
-        // JSON to text through the dump writer, into a reused string.
-        text_.clear();
-        codec::append_json(text_, v, c);
-        return fold_bytes(text_);
-    }
-    std::uint64_t fold(const geometry_value& x, const column_info&, const value&)
-    {
-        return x.srid + fold_bytes(x.wkb);
-    }
-    std::uint64_t fold(const vector_value& x, const column_info&, const value&)
-    {
-        std::uint64_t s = 0;
-        for (std::size_t i = 0; i < x.size(); ++i)
-            s += std::bit_cast<std::uint32_t>(x[i]);
-        return s;
-    }
+    static std::uint64_t fold_date(const date_value& x) { return x.year * 416u + x.month * 32u + x.day; }
 
     counts& c_;
     std::string text_;

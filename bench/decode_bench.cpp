@@ -4,10 +4,13 @@
 //
 // The decode materialises every value of every row: each cell is decoded into its typed value and then
 // touched (integers and temporals folded into a sink, decimals converted to a scaled integer or text,
-// JSON rendered to text, strings' bytes read at both ends), so no work can be skipped. A second pass
-// also renders every cell as JSON text (what `binlogstream dump` does per cell). Targets (reported, not
-// asserted): decode >= 1 GB/s on one core, >= 10x mariadb-binlog -v, peak RSS independent of the file
-// size. Usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass] [--no-mariadb]
+// JSON rendered to text, strings' bytes read at both ends), so no work can be skipped. It runs twice,
+// once per public API: the batch form (row_image::values, a whole image into a reused vector; the
+// headline figure) and the lazy per-cell form (row_image::next); both must fold to the same sum. A
+// third pass also renders every cell as JSON text (what `binlogstream dump` does per cell). Targets
+// (reported, not asserted): decode >= 1 GB/s on one core, >= 10x mariadb-binlog -v, peak RSS
+// independent of the file size. Usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass]
+// [--no-mariadb] [--no-per-cell]
 
 #include <binlogstream/file_reader.hpp>
 
@@ -46,6 +49,7 @@ struct options
     bool verify_checksum = true;
     bool json_pass = true;
     bool run_mariadb = true;
+    bool per_cell_pass = true;
 };
 
 struct run_result
@@ -57,8 +61,16 @@ struct run_result
     std::string error;
 };
 
+// How the rows are read: cell by cell (row_image::next, the lazy form) or a whole image at a time
+// into a reused vector of values (row_image::values, the batch form).
+enum class api
+{
+    per_cell,
+    batch,
+};
+
 // Decodes every event of the file and every value of every row.
-run_result decode_file(const options& opt, bool render_json)
+run_result decode_file(const options& opt, api how, bool render_json)
 {
     run_result res;
     file_reader_options ro;
@@ -72,8 +84,23 @@ run_result decode_file(const options& opt, bool render_json)
     std::error_code ec;
     row r;
     row_cell cell;
+    std::vector<value> values;
+    std::vector<std::size_t> columns;
 
-    auto walk_image = [&](const row_image& img) {
+    auto walk_image = [&](const row_image& img, const table_info& table) {
+        if (how == api::batch)
+        {
+            if (auto e = img.values(values))
+                return e;
+            const bool all = img.all_present();
+            if (!all)
+                img.present_columns(columns);
+            sink.take_all(values, table, all ? nullptr : &columns);
+            if (render_json)
+                for (std::size_t k = 0; k < values.size(); ++k)
+                    codec::append_json(json, values[k], table.columns[all ? k : columns[k]]);
+            return std::error_code();
+        }
         row_image::cursor at;
         std::error_code cell_ec;
         while (img.next(at, cell, cell_ec))
@@ -104,9 +131,9 @@ run_result decode_file(const options& opt, bool render_json)
                         if (render_json)
                             json.clear();
                         if (r.before.exists())
-                            ec = walk_image(r.before);
+                            ec = walk_image(r.before, *e.table);
                         if (!ec && r.after.exists())
-                            ec = walk_image(r.after);
+                            ec = walk_image(r.after, *e.table);
                         res.c.rendered_bytes += json.size();
                     }
                     if (!ec)
@@ -262,16 +289,18 @@ constexpr std::array<const char*, 18> kind_names{
 int usage()
 {
     std::fprintf(
-        stderr, "usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass] [--no-mariadb]\n"
+        stderr,
+        "usage: decode_bench FILE [--repeat N] [--no-verify] [--no-json-pass] [--no-mariadb] "
+        "[--no-per-cell]\n"
     );
     return 2;
 }
 
-bool run_series(const options& opt, bool render_json, series& out)
+bool run_series(const options& opt, api how, bool render_json, series& out)
 {
     for (int i = 0; i < opt.repeat; ++i)
     {
-        auto r = decode_file(opt, render_json);
+        auto r = decode_file(opt, how, render_json);
         if (!r.ok)
         {
             std::fprintf(stderr, "decode failed: %s\n", r.error.c_str());
@@ -300,6 +329,8 @@ int main(int argc, char** argv)
             opt.json_pass = false;
         else if (a == "--no-mariadb")
             opt.run_mariadb = false;
+        else if (a == "--no-per-cell")
+            opt.per_cell_pass = false; // e.g. to profile the batch form alone
         else if (!a.empty() && a[0] != '-' && opt.file.empty())
             opt.file = a;
         else
@@ -333,13 +364,16 @@ int main(int argc, char** argv)
         walk.c = w.c;
     }
 
+    series per_cell;
+    if (opt.per_cell_pass && !run_series(opt, api::per_cell, false, per_cell))
+        return 1;
     series decode;
-    if (!run_series(opt, false, decode))
+    if (!run_series(opt, api::batch, false, decode))
         return 1;
     const long rss_decode = max_rss_kib();
 
     series render;
-    if (opt.json_pass && !run_series(opt, true, render))
+    if (opt.json_pass && !run_series(opt, api::batch, true, render))
         return 1;
     const long rss_render = max_rss_kib();
 
@@ -372,8 +406,8 @@ int main(int argc, char** argv)
     );
     std::printf("value kinds               ");
     for (std::size_t k = 0; k < kind_names.size(); ++k)
-        if (c.kinds[k] != 0)
-            std::printf(" %s %llu", kind_names[k], static_cast<unsigned long long>(c.kinds[k]));
+        if (opt.per_cell_pass && per_cell.c.kinds[k] != 0)
+            std::printf(" %s %llu", kind_names[k], static_cast<unsigned long long>(per_cell.c.kinds[k]));
     std::printf("\n");
     std::printf(
         "runs                       %d each (best and median wall time); checksums %s\n",
@@ -381,14 +415,25 @@ int main(int argc, char** argv)
         opt.verify_checksum ? "verified" : "not verified"
     );
     print_rate("header walk (read+frame)", walk, bytes);
-    print_rate("full decode", decode, bytes);
+    print_rate("full decode (batch)", decode, bytes);
     std::printf(
-        "%-26s %.0f rows/s, %.0f events/s, %.0f cells/s\n",
+        "%-26s %.0f rows/s, %.0f events/s, %.0f cells/s, %.1f ns per cell\n",
         "  full decode rates",
         double(c.rows) / decode.best(),
         double(c.events) / decode.best(),
-        double(c.cells) / decode.best()
+        double(c.cells) / decode.best(),
+        decode.best() * 1e9 / double(c.cells)
     );
+    if (opt.per_cell_pass)
+    {
+        print_rate("full decode (per cell)", per_cell, bytes);
+        std::printf(
+            "%-26s %.0f rows/s, %.1f ns per cell\n",
+            "  per-cell rates",
+            double(per_cell.c.rows) / per_cell.best(),
+            per_cell.best() * 1e9 / double(per_cell.c.cells)
+        );
+    }
     if (opt.json_pass)
     {
         print_rate("decode + JSON per cell", render, bytes);
@@ -427,6 +472,8 @@ int main(int argc, char** argv)
     );
     if (mdb_best > 0)
         std::printf(", decode vs mariadb-binlog -v %.1fx faster", mdb_best / decode.best());
+    if (mdb_best > 0 && opt.per_cell_pass)
+        std::printf(" (per cell %.1fx)", mdb_best / per_cell.best());
     if (mdb_best > 0 && opt.json_pass)
         std::printf(", decode+JSON vs mariadb-binlog -v %.1fx faster", mdb_best / render.best());
     std::printf("\n");
@@ -435,7 +482,12 @@ int main(int argc, char** argv)
         bytes / mb / decode.best() >= 1000 ? "met" : "not met",
         mdb_best == 0 ? "n/a" : (mdb_best / decode.best() >= 10 ? "met" : "not met")
     );
-    std::printf("sink                       %llu\n", static_cast<unsigned long long>(c.sink + walk.c.sink));
+    std::printf(
+        "sink                       %llu\n",
+        static_cast<unsigned long long>(c.sink + per_cell.c.sink + walk.c.sink)
+    );
+    if (opt.per_cell_pass && (c.sink != per_cell.c.sink || c.cells != per_cell.c.cells))
+        std::printf("note: the batch and per-cell passes folded different values\n");
     if (walk.c.events != c.events)
         std::printf(
             "note: header walk saw %llu events, decode %llu (payload events expand)\n",

@@ -84,6 +84,27 @@ public:
     /// Decodes every present column into `out` (cleared first).
     [[nodiscard]] std::error_code cells(std::vector<row_cell>& out) const;
 
+    /// Whether every column of the table is present in this image (the usual FULL row image): then
+    /// the k-th value of `values` is column k's.
+    [[nodiscard]] bool all_present() const noexcept;
+
+    /// The batch form of `next`, and the fastest way to read a row: decodes every present column
+    /// of the image in one pass into `out`, in column order, NULLs included (`value::is_null`).
+    /// `out` is resized to `present_count()` and otherwise reused, so a vector kept across rows
+    /// allocates only for the first row of the widest table. `out[k]` is the k-th present column,
+    /// which is column k when `all_present()`, else see `present_columns`. A PARTIAL_UPDATE_ROWS
+    /// after-image column given as JSON diffs is a json_cell with format json_format::mysql_diff.
+    ///
+    /// The values are the same as `next` gives, and view the rows event's buffer (valid while the
+    /// event lives). Errors: a malformed cell (errc::bad_value, errc::truncated_event) is returned
+    /// and `out`'s values are then unspecified. Not thread-safe on the same `out`; the image itself
+    /// may be read from several threads.
+    [[nodiscard]] std::error_code values(std::vector<value>& out) const;
+
+    /// The table column index of each value `values` gives (`out[k]` for its k-th value), for
+    /// images where not every column is present (MINIMAL and NOBLOB images).
+    void present_columns(std::vector<std::size_t>& out) const;
+
 private:
     friend struct rows_event;
     friend class row_image_parser;

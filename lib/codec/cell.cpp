@@ -161,13 +161,83 @@ errc layout_into(const column_info& col, cell_layout& l) noexcept
     }
 }
 
-// The cell's payload (after any length prefix) and total size.
+cell_kind kind_of(column_type resolved, column_type wire) noexcept
+{
+    switch (resolved)
+    {
+        case column_type::null:
+            return cell_kind::null;
+        case column_type::tiny:
+            return cell_kind::tiny;
+        case column_type::short_:
+            return cell_kind::short_;
+        case column_type::int24:
+            return cell_kind::int24;
+        case column_type::long_:
+            return cell_kind::long_;
+        case column_type::longlong:
+            return cell_kind::longlong;
+        case column_type::float_:
+            return cell_kind::float_;
+        case column_type::double_:
+            return cell_kind::double_;
+        case column_type::newdecimal:
+            return cell_kind::decimal;
+        case column_type::date:
+        case column_type::newdate:
+            return cell_kind::date;
+        case column_type::time:
+            return cell_kind::old_time;
+        case column_type::datetime:
+            return cell_kind::old_datetime;
+        case column_type::timestamp:
+            return cell_kind::old_timestamp;
+        case column_type::time2:
+            return cell_kind::time2;
+        case column_type::datetime2:
+            return cell_kind::datetime2;
+        case column_type::timestamp2:
+            return cell_kind::timestamp2;
+        case column_type::year:
+            return cell_kind::year;
+        case column_type::bit:
+            return cell_kind::bit;
+        case column_type::enum_:
+            return cell_kind::enum_;
+        case column_type::set:
+            return cell_kind::set;
+        case column_type::string:
+        case column_type::varchar:
+        case column_type::var_string:
+            return cell_kind::text;
+        case column_type::tiny_blob:
+        case column_type::medium_blob:
+        case column_type::long_blob:
+        case column_type::blob:
+            return cell_kind::blob;
+        case column_type::json:
+            // MySQL writes JSON columns as type 245 in binary JSON; a column known to be JSON that
+            // arrives as a BLOB is MariaDB's text JSON.
+            return wire == column_type::json ? cell_kind::json_binary : cell_kind::json_text;
+        case column_type::geometry:
+            return cell_kind::geometry;
+        case column_type::vector:
+            return cell_kind::vector;
+        default:
+            return cell_kind::invalid;
+    }
+}
+
 } // namespace
 
 cell_layout plan_cell(const column_info& col) noexcept
 {
     cell_layout l;
     l.status = layout_into(col, l);
+    l.meta = col.meta;
+    l.kind = l.status == errc::ok ? kind_of(l.type, col.wire_type) : cell_kind::invalid;
+    if (l.kind == cell_kind::invalid && l.status == errc::ok)
+        l.status = errc::bad_value;
     return l;
 }
 

@@ -28,6 +28,40 @@ namespace binlogstream::codec {
 [[nodiscard]] std::error_code
 decode_cell(const column_info& col, bytes_view data, value& out, std::size_t& consumed) noexcept;
 
+/// How a cell is decoded, one dense number per decoder, so that the per-cell switch is one jump
+/// table (column_type's codes run 0-20 and 242-255). Worked out with the layout, from the resolved
+/// type and, for JSON, the wire type (binary JSON or MariaDB's text JSON).
+enum class cell_kind : std::uint8_t
+{
+    null,
+    tiny,
+    short_,
+    int24,
+    long_,
+    longlong,
+    float_,
+    double_,
+    decimal,
+    date,
+    old_time,
+    old_datetime,
+    old_timestamp,
+    time2,
+    datetime2,
+    timestamp2,
+    year,
+    bit,
+    enum_,
+    set,
+    text,
+    blob,
+    json_binary,
+    json_text,
+    geometry,
+    vector,
+    invalid,
+};
+
 /// How a column's cells are laid out in a row image, worked out once per column from its type and
 /// TABLE_MAP metadata (the column plan, see column_plan.hpp): a fixed size, or a little-endian length
 /// prefix of `prefix` bytes, and the type that decides the decoding.
@@ -39,8 +73,14 @@ struct cell_layout
     std::uint8_t prefix = 0;
     /// errc::ok, or why the column's metadata is impossible (reported when a non-NULL cell is met).
     errc status = errc::ok;
+    /// The decoder (cell_kind::invalid when `status` is not ok).
+    cell_kind kind = cell_kind::invalid;
     /// ENUM/SET byte count, or BIT bit count.
     std::uint16_t length_code = 0;
+    /// The column's TABLE_MAP metadata (fsp, precision and scale), copied here so that the decode
+    /// reads one small array; signedness and charset are not part of the plan (the table cache may
+    /// fill them in later) and are read from the column.
+    std::uint16_t meta = 0;
     /// Size of a fixed-size cell.
     std::uint32_t fixed = 0;
 };

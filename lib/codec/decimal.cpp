@@ -165,6 +165,27 @@ bool decimal_to_scaled_int64(
     bytes_view packed, unsigned precision, unsigned scale, std::int64_t& out
 ) noexcept
 {
+    if (precision <= 18)
+    {
+        // At most 18 digits: the scaled value always fits (10^18 - 1 < 2^63), so no overflow checks,
+        // and the groups are read inline (the common DECIMAL(p <= 18) of money columns).
+        auto size = decimal_binary_size(precision, scale);
+        if (size == 0 || packed.size() < size)
+            return false;
+        std::uint64_t acc = 0;
+        bool ok = true;
+        bool negative = decimal_detail::for_each_group(
+            packed.data(),
+            precision,
+            scale,
+            [&](unsigned digits, std::uint32_t v) {
+                ok &= v < decimal_detail::powers_of_ten[digits];
+                acc = acc * decimal_detail::powers_of_ten[digits] + v;
+            }
+        );
+        out = negative ? -std::int64_t(acc) : std::int64_t(acc);
+        return ok;
+    }
     std::uint64_t acc = 0;
     bool overflow = false;
     bool negative = false;

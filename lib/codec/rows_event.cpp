@@ -60,7 +60,7 @@ public:
                 img.partial_ = r.bytes((json_columns + 7) / 8);
             }
         }
-        auto n_present = img.present_count();
+        auto n_present = count_present(present, ev.column_count);
         img.nulls_ = r.bytes((n_present + 7) / 8);
         if (!r.ok())
             return r.error();
@@ -168,6 +168,25 @@ public:
         return true;
     }
 
+    // The number of set bits among the first `n` of `bitmap`.
+    static std::size_t count_present(bytes_view bitmap, std::uint64_t n) noexcept
+    {
+        // A table, not std::popcount: without -mpopcnt that is a libgcc call per byte.
+        static constexpr auto ones = [] {
+            std::array<std::uint8_t, 256> t{};
+            for (unsigned i = 0; i < 256; ++i)
+                t[i] = std::uint8_t(std::popcount(i));
+            return t;
+        }();
+        auto full = std::min<std::size_t>(n / 8, bitmap.size());
+        std::size_t count = 0;
+        for (std::size_t b = 0; b < full; ++b)
+            count += ones[std::to_integer<std::uint8_t>(bitmap[b])];
+        for (std::size_t i = full * 8; i < n; ++i)
+            count += bit(bitmap, i);
+        return count;
+    }
+
     static bool bit(bytes_view bitmap, std::size_t i) noexcept
     {
         if (i / 8 >= bitmap.size())
@@ -178,20 +197,13 @@ public:
 
 std::size_t row_image::present_count() const noexcept
 {
-    // A table, not std::popcount: without -mpopcnt that is a libgcc call per byte.
-    static constexpr auto ones = [] {
-        std::array<std::uint8_t, 256> t{};
-        for (unsigned i = 0; i < 256; ++i)
-            t[i] = std::uint8_t(std::popcount(i));
-        return t;
-    }();
-    auto full = std::min<std::size_t>(column_count_ / 8, present_.size());
-    std::size_t n = 0;
-    for (std::size_t b = 0; b < full; ++b)
-        n += ones[std::to_integer<std::uint8_t>(present_[b])];
-    for (std::size_t i = full * 8; i < column_count_; ++i)
-        n += row_image_parser::bit(present_, i);
-    return n;
+    return row_image_parser::count_present(present_, column_count_);
+}
+
+bool row_image::all_present() const noexcept
+{
+    // Dense images have every column by construction (see row_image_parser::parse).
+    return table_ != nullptr && (dense_ || present_count() == column_count_);
 }
 
 bool row_image::next(cursor& at, row_cell& out, std::error_code& ec) const noexcept
@@ -267,7 +279,8 @@ std::error_code row_image::cells(std::vector<row_cell>& out) const
 
 bool rows_event::next_row(std::size_t& offset, row& out, std::error_code& ec) const noexcept
 {
-    ec.clear();
+    if (ec) // clear() calls std::system_category(): skip it on the per-row path when already clear
+        ec.clear();
     if (offset >= rows_data.size())
         return false;
     if (!table)

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace bls = binlogstream;
 namespace codec = binlogstream::codec;
@@ -70,9 +71,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto* img : {&r.before, &r.after})
         {
             std::vector<bls::row_cell> cells;
-            if (!img->cells(cells))
+            auto lazy_ec = img->cells(cells);
+            if (!lazy_ec)
                 for (const auto& c : cells)
                     codec::append_json(out, c.data, *c.column);
+            // The batch form must accept and reject exactly what the per-cell form does.
+            std::vector<bls::value> values;
+            auto batch_ec = img->values(values);
+            if (batch_ec != lazy_ec || (!batch_ec && values.size() != cells.size()))
+                __builtin_trap();
+            for (std::size_t k = 0; !batch_ec && k < values.size(); ++k)
+                if (values[k].kind() != cells[k].data.kind())
+                    __builtin_trap();
         }
     }
     return 0;
