@@ -53,10 +53,17 @@ std::error_code to_utf8(
     auto ec = convert(out, s.bytes, s.collation, policy, invalid);
     if (invalid && diag)
     {
-        std::string table = ev.table ? '`' + ev.table->schema + "`.`" + ev.table->table + '`'
-                                     : "table id " + std::to_string(ev.table_id);
-        std::string column = cell.column && !cell.column->name.empty() ? '`' + cell.column->name + '`'
-                                                                       : "@" + std::to_string(cell.index + 1);
+        // Built by append: g++ 12 at -O3 reports a false -Wrestrict on `char + std::string`.
+        std::string table;
+        if (ev.table)
+            table.append("`").append(ev.table->schema).append("`.`").append(ev.table->table).append("`");
+        else
+            table.append("table id ").append(std::to_string(ev.table_id));
+        std::string column;
+        if (cell.column && !cell.column->name.empty())
+            column.append("`").append(cell.column->name).append("`");
+        else
+            column.append("@").append(std::to_string(cell.index + 1));
         diag->clear();
         diag->set_client(
             "text invalid in its charset (collation " + std::to_string(s.collation) + ") in " + table +
