@@ -119,6 +119,24 @@ public:
         c_.sink += sum;
     }
 
+    // One row image through the batch API (`row_image::values`), as a user reading in bulk would:
+    // `values` and `columns` are kept by the caller across rows, so they allocate only at first.
+    std::error_code take_image(
+        const row_image& img,
+        const table_info& table,
+        std::vector<value>& values,
+        std::vector<std::size_t>& columns
+    )
+    {
+        if (auto e = img.values(values))
+            return e;
+        const bool all = img.all_present();
+        if (!all)
+            img.present_columns(columns);
+        take_all(values, table, all ? nullptr : &columns);
+        return {};
+    }
+
     // Folds one value (everything a user reading it would touch) into a number.
     std::uint64_t fold(const value& v, const column_info& c)
     {

@@ -90,15 +90,14 @@ run_result decode_file(const options& opt, api how, bool render_json)
     auto walk_image = [&](const row_image& img, const table_info& table) {
         if (how == api::batch)
         {
-            if (auto e = img.values(values))
+            if (auto e = sink.take_image(img, table, values, columns))
                 return e;
-            const bool all = img.all_present();
-            if (!all)
-                img.present_columns(columns);
-            sink.take_all(values, table, all ? nullptr : &columns);
             if (render_json)
+            {
+                const bool all = img.all_present();
                 for (std::size_t k = 0; k < values.size(); ++k)
                     codec::append_json(json, values[k], table.columns[all ? k : columns[k]]);
+            }
             return std::error_code();
         }
         row_image::cursor at;

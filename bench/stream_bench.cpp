@@ -153,15 +153,7 @@ private:
     std::error_code walk(const row_image& img, const table_info* table)
     {
         if (table)
-        {
-            if (auto e = img.values(values_))
-                return e;
-            const bool all = img.all_present();
-            if (!all)
-                img.present_columns(columns_);
-            sink_.take_all(values_, *table, all ? nullptr : &columns_);
-            return {};
-        }
+            return sink_.take_image(img, *table, values_, columns_);
         row_image::cursor at;
         std::error_code cell_ec;
         while (img.next(at, cell_, cell_ec))
