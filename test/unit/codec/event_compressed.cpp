@@ -13,6 +13,7 @@
 #include "codec/event_decoder.hpp"
 #include "codec/payload.hpp"
 #include "common/bytes.hpp"
+#include "common/mariadb_compress.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <zlib.h>
@@ -28,25 +29,9 @@ namespace {
 
 std::vector<std::byte> mariadb_compress(std::span<const std::byte> raw)
 {
-    uLongf len = compressBound(static_cast<uLong>(raw.size()));
-    std::vector<std::byte> z(len);
-    BOOST_REQUIRE(
-        compress(
-            reinterpret_cast<Bytef*>(z.data()),
-            &len,
-            reinterpret_cast<const Bytef*>(raw.data()),
-            static_cast<uLong>(raw.size())
-        ) == Z_OK
-    );
-    z.resize(len);
-    std::vector<std::byte> out;
     auto n = static_cast<std::uint32_t>(raw.size());
     unsigned lenlen = n < 0x100 ? 1 : n < 0x10000 ? 2 : n < 0x1000000 ? 3 : 4;
-    out.push_back(static_cast<std::byte>(0x80 | lenlen));
-    for (unsigned i = lenlen; i > 0; --i)
-        out.push_back(static_cast<std::byte>((n >> (8 * (i - 1))) & 0xff));
-    out.insert(out.end(), z.begin(), z.end());
-    return out;
+    return binlogstream::test::mariadb_compressed_block(raw, n, lenlen);
 }
 
 // Rebuilds an event: new type, new body, size patched, no checksum.

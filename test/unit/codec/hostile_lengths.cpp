@@ -12,6 +12,7 @@
 
 #include "codec/event_decoder.hpp"
 #include "codec/payload.hpp"
+#include "common/mariadb_compress.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <zlib.h>
@@ -78,26 +79,10 @@ std::vector<std::byte> random_bytes(std::size_t n, unsigned seed)
     return v;
 }
 
-// MariaDB's compressed block (sql/log_event.cc binlog_buf_compress): 0x80 | length-field size,
-// the length big-endian, then zlib's compress() output of `raw`; `claimed` replaces the length.
+// A compressed block with a 4-byte length field that says `claimed`.
 std::vector<std::byte> mariadb_block(std::span<const std::byte> raw, std::uint32_t claimed)
 {
-    uLongf len = compressBound(static_cast<uLong>(raw.size()));
-    std::vector<std::byte> z(len);
-    BOOST_REQUIRE(
-        compress(
-            reinterpret_cast<Bytef*>(z.data()),
-            &len,
-            reinterpret_cast<const Bytef*>(raw.data()),
-            static_cast<uLong>(raw.size())
-        ) == Z_OK
-    );
-    z.resize(len);
-    std::vector<std::byte> out{std::byte{0x84}};
-    for (int shift = 24; shift >= 0; shift -= 8)
-        out.push_back(static_cast<std::byte>((claimed >> shift) & 0xff));
-    out.insert(out.end(), z.begin(), z.end());
-    return out;
+    return binlogstream::test::mariadb_compressed_block(raw, claimed, 4);
 }
 
 // A v4 header (no checksum, as inside a payload) claiming `size` bytes, followed by `body`.
