@@ -76,6 +76,51 @@ inline bool run_mariadb_binlog(const std::string& file, std::map<std::size_t, pr
     return any;
 }
 
+// Pairs our row images with the ones mariadb-binlog printed. It prints the rows of a statement's
+// events together, after the "# at" of the event flagged STMT_END_F (flag 1), so images are grouped
+// by the position of their statement's last event and counted within the group.
+class printed_matcher
+{
+public:
+    // `rows_events`: (position, flags) of every rows event of the file, in file order.
+    printed_matcher(
+        const std::map<std::size_t, printed_images>& printed,
+        const std::vector<std::pair<std::size_t, std::uint16_t>>& rows_events
+    )
+        : printed_(printed)
+    {
+        std::vector<std::size_t> open;
+        for (const auto& [pos, flags] : rows_events)
+        {
+            open.push_back(pos);
+            if (flags & 1)
+            {
+                for (auto p : open)
+                    group_of_[p] = pos;
+                open.clear();
+            }
+        }
+    }
+
+    // The texts printed for the next image of the event at `event_pos` (its index in the group in
+    // `index`), or nullptr for an event mariadb-binlog did not decode (e.g. PARTIAL_UPDATE_ROWS).
+    const std::vector<std::string>* next(std::size_t event_pos, std::size_t& index)
+    {
+        auto g = group_of_.find(event_pos);
+        auto group = g != group_of_.end() ? g->second : event_pos;
+        auto it = printed_.find(group);
+        index = image_index_[group]++;
+        if (it == printed_.end() || index >= it->second.size())
+            return nullptr;
+        return &it->second[index];
+    }
+
+private:
+    const std::map<std::size_t, printed_images>& printed_;
+    std::map<std::size_t, std::size_t> group_of_;
+    std::map<std::size_t, std::size_t> image_index_;
+};
+
 inline int width_of(column_type t)
 {
     switch (t)

@@ -310,7 +310,7 @@ BOOST_AUTO_TEST_CASE(batch_matches_mariadb_binlog)
             std::vector<std::string> cells;
         };
         std::vector<image_text> ours;
-        std::vector<std::pair<std::size_t, bool>> rows_events;
+        std::vector<std::pair<std::size_t, std::uint16_t>> rows_events;
         bls::file_reader reader;
         reader.open({file});
         bls::event ev;
@@ -324,7 +324,7 @@ BOOST_AUTO_TEST_CASE(batch_matches_mariadb_binlog)
                     if constexpr (std::is_base_of_v<bls::rows_event, std::decay_t<decltype(e)>>)
                     {
                         auto pos = reader.position().offset;
-                        rows_events.emplace_back(pos, (e.flags & 1) != 0);
+                        rows_events.emplace_back(pos, e.flags);
                         if (!e.table)
                             return;
                         std::size_t offset = 0;
@@ -353,29 +353,14 @@ BOOST_AUTO_TEST_CASE(batch_matches_mariadb_binlog)
                 ev
             );
         }
-        // mariadb-binlog prints the rows of a statement's events together, after the "# at" of the
-        // event flagged STMT_END_F: group the images the same way.
-        std::map<std::size_t, std::size_t> group_of;
-        std::vector<std::size_t> open;
-        for (const auto& [pos, stmt_end] : rows_events)
-        {
-            open.push_back(pos);
-            if (stmt_end)
-            {
-                for (auto p : open)
-                    group_of[p] = pos;
-                open.clear();
-            }
-        }
-        std::map<std::size_t, std::size_t> image_index;
+        value_test::printed_matcher match(printed, rows_events);
         for (const auto& img : ours)
         {
-            auto group = group_of.count(img.event_pos) ? group_of[img.event_pos] : img.event_pos;
-            auto it = printed.find(group);
-            auto idx = image_index[group]++;
-            if (it == printed.end() || idx >= it->second.size())
-                continue; // an event mariadb-binlog did not decode (e.g. PARTIAL_UPDATE_ROWS)
-            const auto& texts = it->second[idx];
+            std::size_t idx = 0;
+            const auto* found = match.next(img.event_pos, idx);
+            if (!found)
+                continue;
+            const auto& texts = *found;
             BOOST_TEST_CONTEXT(name << " at " << img.event_pos << " image " << idx)
             {
                 BOOST_TEST_REQUIRE(texts.size() == img.cells.size());

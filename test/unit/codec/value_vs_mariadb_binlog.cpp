@@ -79,29 +79,14 @@ BOOST_AUTO_TEST_CASE(every_cell_matches_mariadb_binlog)
             images.push_back({&t, img});
         });
         BOOST_TEST(!ec, name << ": " << ec.message());
-        // mariadb-binlog prints the rows of a statement's events together, after the "# at" of the
-        // event flagged STMT_END_F: group the images the same way.
-        std::map<std::size_t, std::size_t> group_of;
-        std::vector<std::size_t> open;
-        for (const auto& [pos, flags] : walk.rows_events())
-        {
-            open.push_back(pos);
-            if (flags & 1)
-            {
-                for (auto p : open)
-                    group_of[p] = pos;
-                open.clear();
-            }
-        }
-        std::map<std::size_t, std::size_t> image_index;
+        printed_matcher match(printed, walk.rows_events());
         for (const auto& [table, img] : images)
         {
-            auto group = group_of.count(img.event_pos) ? group_of[img.event_pos] : img.event_pos;
-            auto it = printed.find(group);
-            auto idx = image_index[group]++;
-            if (it == printed.end() || idx >= it->second.size())
-                continue; // an event mariadb-binlog did not decode (e.g. PARTIAL_UPDATE_ROWS)
-            const auto& texts = it->second[idx];
+            std::size_t idx = 0;
+            const auto* found = match.next(img.event_pos, idx);
+            if (!found)
+                continue;
+            const auto& texts = *found;
             BOOST_TEST_CONTEXT(name << " at " << img.event_pos << " image " << idx)
             {
                 BOOST_TEST_REQUIRE(texts.size() == img.cells.size());
